@@ -1,0 +1,53 @@
+# Two commands: `make run` and `make test`. Everything else is what they build on.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PO := translations/zh_Hant_HK/LC_MESSAGES/messages.po
+MO := $(PO:.po=.mo)
+export FLASK_APP := wsgi
+
+.PHONY: run test install translations compile-translations check sync lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile --statistics -d translations
+
+compile-translations: $(MO)
+
+## make run: install, compile translations, load content, serve http://127.0.0.1:5000
+run: install compile-translations
+	$(BIN)/flask content sync
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## make test: the same set-up, then the whole suite (browser tests need /usr/bin/chromium)
+test: install compile-translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make translations: extract UI strings, update the catalogue, compile it
+translations: install
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
+	$(BIN)/pybabel compile --statistics -d translations
+
+check: install
+	$(BIN)/flask content check
+
+sync: install compile-translations
+	$(BIN)/flask content sync
+
+lint: install
+	$(BIN)/ruff check portal tests bench
+
+bench: install compile-translations
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,71 @@
+"""Every setting the portal reads, in one place.
+
+Settings come from environment variables (``PORTAL_*``) with defaults that make
+the embedded mode work on a fresh machine: SQLite and a file-system cache under
+``instance/``. Set ``PORTAL_DATABASE_URL`` and ``PORTAL_REDIS_URL`` for the
+scale-out mode (PostgreSQL and Redis shared by several workers or instances).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _float(environ: Mapping[str, str], name: str, default: float) -> float:
+    value = environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+def _secret_key(instance_path: Path, environ: Mapping[str, str]) -> str:
+    """Use PORTAL_SECRET_KEY, or a random key kept in instance/ so it survives restarts."""
+    if environ.get("PORTAL_SECRET_KEY"):
+        return environ["PORTAL_SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key)
+        return key
+
+
+def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the Flask config mapping built from the environment."""
+    env = os.environ if environ is None else environ
+    instance_path = Path(instance_path)
+    return {
+        "SECRET_KEY": _secret_key(instance_path, env),
+        "DATABASE_URL": env.get("PORTAL_DATABASE_URL")
+        or f"sqlite:///{instance_path / 'portal.sqlite3'}",
+        "REDIS_URL": env.get("PORTAL_REDIS_URL") or None,
+        "CACHE_DIR": str(instance_path / "cache"),
+        # Key prefix in Redis, so several sites (or test runs) can share one server.
+        "CACHE_KEY_PREFIX": env.get("PORTAL_CACHE_PREFIX", "portal:"),
+        "PAGE_CACHE_SECONDS": _int(env, "PORTAL_PAGE_CACHE_SECONDS", 600),
+        "CONTENT_DIR": str(Path(env.get("PORTAL_CONTENT_DIR") or PROJECT_ROOT / "content")),
+        "SITE_URL": (env.get("PORTAL_SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_TIMEZONE": "Asia/Hong_Kong",
+        # Partner feeds (flask feeds refresh).
+        "FEED_CONNECT_TIMEOUT": _float(env, "PORTAL_FEED_CONNECT_TIMEOUT", 5.0),
+        "FEED_READ_TIMEOUT": _float(env, "PORTAL_FEED_READ_TIMEOUT", 10.0),
+        "FEED_MAX_BYTES": _int(env, "PORTAL_FEED_MAX_BYTES", 5 * 1024 * 1024),
+        "FEED_MAX_REDIRECTS": _int(env, "PORTAL_FEED_MAX_REDIRECTS", 3),
+        "FEED_WORKERS": _int(env, "PORTAL_FEED_WORKERS", 16),
+        # Centre finder: the map is off unless a tile server is configured.
+        "MAP_TILE_URL": env.get("PORTAL_MAP_TILE_URL") or None,
+        "MAP_ATTRIBUTION": env.get("PORTAL_MAP_ATTRIBUTION", ""),
+        "CORRECTIONS_EMAIL": env.get("PORTAL_CORRECTIONS_EMAIL", "corrections@family-portal.example"),
+        "ARTICLES_PER_PAGE": _int(env, "PORTAL_ARTICLES_PER_PAGE", 12),
+    }

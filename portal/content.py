@@ -1,0 +1,245 @@
+"""The content pipeline shared by every capability.
+
+Editors commit files to ``content/``; each capability registers a
+:class:`ContentSource` that knows how to *check* its files (report problems
+as ``path:line: message``) and *sync* them into the database. ``flask content
+check`` and ``flask content sync`` run every registered source. After a sync
+(or a feed refresh) :func:`content_changed` drops the page cache and tells the
+listeners (e.g. the search index) which kinds changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+from flask import Flask, current_app
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .db import Base, UTCDateTime, utcnow
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, told the way an editor can act on it."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # or "warning": reported, does not fail the check
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """A file cannot be loaded; carries the problem(s) that say why."""
+
+    def __init__(self, problems: Problem | list[Problem]):
+        self.problems = [problems] if isinstance(problems, Problem) else problems
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+@dataclass
+class SyncReport:
+    """What one source did during a sync."""
+
+    source: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"{self.source}: {self.added} added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.removed} removed, "
+            f"{sum(p.severity == 'error' for p in self.problems)} rejected"
+        )
+
+
+Progress = Callable[[int], None]
+
+
+class ContentSource(Protocol):
+    """What a capability provides to the content commands."""
+
+    name: str
+
+    def files(self, content_dir: Path) -> list[Path]:
+        """The files this source reads (for progress bars)."""
+
+    def check(self, content_dir: Path) -> list[Problem]:
+        """Validate every file without touching the database."""
+
+    def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
+        """Load changed files into the database; keep the last good version of bad files."""
+
+
+def register_content_source(app: Flask, source: ContentSource) -> None:
+    app.extensions.setdefault("portal.content_sources", []).append(source)
+
+
+def content_sources(app: Flask | None = None) -> list[ContentSource]:
+    return list((app or current_app).extensions.get("portal.content_sources", []))
+
+
+ChangeListener = Callable[[Flask, set[str]], None]
+
+
+def on_content_changed(app: Flask, listener: ChangeListener) -> None:
+    """Register a callback run after content of some kinds changed (sync, feed refresh)."""
+    app.extensions.setdefault("portal.change_listeners", []).append(listener)
+
+
+def content_changed(app: Flask, kinds: Iterable[str]) -> None:
+    """Drop cached pages and notify listeners. Call after the transaction committed."""
+    from .cache import invalidate_pages
+
+    kinds = set(kinds)
+    for listener in app.extensions.get("portal.change_listeners", []):
+        listener(app, kinds)
+    invalidate_pages(app)
+
+
+class ContentFile(Base):
+    """What the last sync saw of each content file: its hash (to skip unchanged files
+    next time) and, when it was rejected, why (the last good version stays online)."""
+
+    __tablename__ = "content_file"
+
+    path: Mapped[str] = mapped_column(String(500), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(10), default="ok")  # ok | error
+    error: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- helpers for loaders -------------------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+
+
+def file_hash(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def relative(path: Path, content_dir: Path) -> str:
+    """The path as an editor sees it (relative to the repository when possible)."""
+    try:
+        return str(path.resolve().relative_to(content_dir.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, line number where the body starts).
+
+    Raises ContentError naming the line of a YAML error.
+    """
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise ContentError(
+            Problem(path, 1, "no front matter: start the file with a line '---', the fields, then '---'")
+        )
+    try:
+        data = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(Problem(path, line, f"front matter is not valid YAML: {problem}")) from exc
+    if not isinstance(data, dict):
+        raise ContentError(Problem(path, 2, "front matter must be 'field: value' lines"))
+    body_line = text[: match.end()].count("\n") + 1
+    return data, text[match.end() :], body_line
+
+
+def field_line(text: str, field_name: str, default: int = 1) -> int:
+    """The line on which a front-matter field is written (for error messages)."""
+    match = re.search(rf"^{re.escape(field_name)}\s*:", text, re.M)
+    return text[: match.start()].count("\n") + 1 if match else default
+
+
+def find_line(text: str, needle: str, default: int = 1) -> int:
+    """The line on which ``needle`` first appears (for error messages)."""
+    index = text.find(needle)
+    return text[:index].count("\n") + 1 if index >= 0 else default
+
+
+def load_yaml_file(path: Path, shown_as: str) -> Any:
+    """Read a YAML data file, turning syntax errors into a Problem with its line."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(Problem(shown_as, (mark.line + 1) if mark else 1, f"not valid YAML: {problem}")) from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError(Problem(shown_as, 1, "not UTF-8 text: save the file as UTF-8")) from exc
+
+
+class FileTracker:
+    """Remembers, per source, which files a sync has seen and with which hash.
+
+    Sources use it to skip unchanged files, to keep serving the last good
+    version of a file that now fails validation, and to find deleted files.
+    """
+
+    def __init__(self, session: Session, source: str):
+        self.session = session
+        self.source = source
+        rows = session.query(ContentFile).filter(ContentFile.source == source).all()
+        self.rows: dict[str, ContentFile] = {row.path: row for row in rows}
+        self.seen: set[str] = set()
+
+    def is_unchanged(self, path: str, content_hash: str) -> bool:
+        self.seen.add(path)
+        row = self.rows.get(path)
+        return row is not None and row.status == "ok" and row.content_hash == content_hash
+
+    def was_known(self, path: str) -> bool:
+        row = self.rows.get(path)
+        return row is not None and row.status == "ok"
+
+    def record_ok(self, path: str, content_hash: str) -> None:
+        self._record(path, content_hash, "ok", "")
+
+    def record_error(self, path: str, content_hash: str, problems: list[Problem]) -> None:
+        self._record(path, content_hash, "error", "\n".join(str(p) for p in problems))
+
+    def _record(self, path: str, content_hash: str, status: str, error: str) -> None:
+        self.seen.add(path)
+        row = self.rows.get(path)
+        if row is None:
+            row = ContentFile(path=path, source=self.source)
+            self.session.add(row)
+            self.rows[path] = row
+        row.content_hash, row.status, row.error, row.checked_at = content_hash, status, error, utcnow()
+
+    def removed(self) -> list[str]:
+        """Paths known from earlier syncs that are no longer on disk."""
+        return [path for path in self.rows if path not in self.seen]
+
+    def forget(self, path: str) -> None:
+        row = self.rows.pop(path, None)
+        if row is not None:
+            self.session.delete(row)

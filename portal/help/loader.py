@@ -1,0 +1,107 @@
+"""Loads content/hotlines.yml: every number there was copied with its published source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from ..content import (
+    ContentError,
+    FileTracker,
+    Problem,
+    Progress,
+    SyncReport,
+    file_hash,
+    find_line,
+    load_yaml_file,
+    relative,
+)
+from .model import Hotline
+
+GROUPS = ("emergency", "crisis", "family-violence", "carers", "support")
+REQUIRED = ("id", "number", "name_en", "name_zh", "hours_en", "hours_zh", "purpose_en", "purpose_zh", "group", "source")
+NUMBER = re.compile(r"^\d[\d ]*\d$")
+
+
+def _path(content_dir: Path) -> Path:
+    return content_dir / "hotlines.yml"
+
+
+def parse_hotlines(content_dir: Path) -> list[dict]:
+    path = _path(content_dir)
+    shown = relative(path, content_dir)
+    if not path.exists():
+        raise ContentError(Problem(shown, 1, "hotlines.yml is missing: the help bar needs it"))
+    text = path.read_text(encoding="utf-8")
+    data = load_yaml_file(path, shown)
+    if not isinstance(data, list):
+        raise ContentError(Problem(shown, 1, "hotlines.yml must be a list (- id: …)"))
+    problems, rows = [], []
+    for position, item in enumerate(data):
+        key = item.get("id") if isinstance(item, dict) else None
+        line = find_line(text, f"id: {key}") if key else 1
+        missing = [name for name in REQUIRED if not isinstance(item, dict) or not str(item.get(name, "")).strip()]
+        if missing:
+            problems.append(Problem(shown, line, f"hotline '{key}' is missing: {', '.join(missing)}"))
+            continue
+        number = str(item["number"]).strip()
+        if not NUMBER.match(number):
+            problems.append(Problem(shown, line, f"hotline '{key}': number '{number}' should be digits and spaces"))
+            continue
+        if item["group"] not in GROUPS:
+            problems.append(Problem(shown, line, f"hotline '{key}': group must be one of {', '.join(GROUPS)}"))
+            continue
+        rows.append(
+            {
+                "key": key,
+                "position": position,
+                "number": number,
+                "dial": number.replace(" ", ""),
+                "channel": str(item.get("channel", "phone")),
+                "in_help_bar": int(item.get("help_bar", 0) or 0),
+                "crisis": int(bool(item.get("crisis", False))),
+                **{name: str(item[name]).strip() for name in REQUIRED[2:]},
+            }
+        )
+    if problems:
+        raise ContentError(problems)
+    return rows
+
+
+class HotlineSource:
+    name = "hotlines"
+
+    def files(self, content_dir: Path) -> list[Path]:
+        return [_path(content_dir)]
+
+    def check(self, content_dir: Path) -> list[Problem]:
+        try:
+            parse_hotlines(content_dir)
+        except ContentError as exc:
+            return exc.problems
+        return []
+
+    def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
+        report = SyncReport(self.name)
+        progress(1)
+        path = _path(content_dir)
+        shown = relative(path, content_dir)
+        digest = file_hash(path.read_bytes()) if path.exists() else ""
+        tracker = FileTracker(session, self.name)
+        if tracker.is_unchanged(shown, digest):
+            report.unchanged = 1
+            return report
+        try:
+            rows = parse_hotlines(content_dir)
+        except ContentError as exc:
+            report.problems += exc.problems
+            tracker.record_error(shown, digest, exc.problems)
+            return report
+        session.execute(delete(Hotline))
+        session.add_all(Hotline(**row) for row in rows)
+        tracker.record_ok(shown, digest)
+        report.updated = 1
+        return report

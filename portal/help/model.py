@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+
+class Hotline(Base):
+    """A verified hotline; both languages in one row (the number is the same)."""
+
+    __tablename__ = "hotline"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    number: Mapped[str] = mapped_column(String(60))
+    dial: Mapped[str] = mapped_column(String(30))  # digits for tel: links
+    channel: Mapped[str] = mapped_column(String(20), default="phone")  # phone | text
+    in_help_bar: Mapped[int] = mapped_column(Integer, default=0)  # 0 = not shown; else order
+    name_en: Mapped[str] = mapped_column(String(300))
+    name_zh: Mapped[str] = mapped_column(String(300))
+    hours_en: Mapped[str] = mapped_column(String(200), default="")
+    hours_zh: Mapped[str] = mapped_column(String(200), default="")
+    purpose_en: Mapped[str] = mapped_column(Text, default="")
+    purpose_zh: Mapped[str] = mapped_column(Text, default="")
+    group: Mapped[str] = mapped_column(String(40), default="support")
+    crisis: Mapped[int] = mapped_column(Integer, default=0)  # 1 = shown in crisis messages
+    source: Mapped[str] = mapped_column(Text, default="")
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh-hk" else self.name_en
+
+    def hours(self, lang: str) -> str:
+        return self.hours_zh if lang == "zh-hk" else self.hours_en
+
+    def purpose(self, lang: str) -> str:
+        return self.purpose_zh if lang == "zh-hk" else self.purpose_en

@@ -1,0 +1,135 @@
+"""Languages: URL prefixes, Babel locales, negotiation and hreflang links.
+
+Every page lives under ``/en/…`` or ``/zh-hk/…``. The URL code is the source
+of truth for the page language; the ``lang`` cookie only remembers the last
+language a visitor read, so that ``/`` sends them back to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, g, request
+from flask_babel import Babel
+from werkzeug.routing import BaseConverter
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # URL code
+    locale: str  # Babel locale
+    html_lang: str  # BCP 47 tag for <html lang> and hreflang
+    label: str  # its own name, shown in the toggle
+
+
+LANGUAGES: dict[str, Language] = {
+    "en": Language("en", "en_HK", "en-HK", "English"),
+    "zh-hk": Language("zh-hk", "zh_Hant_HK", "zh-Hant-HK", "繁體中文"),
+}
+DEFAULT_LANG = "en"
+LANG_COOKIE = "lang"
+
+babel = Babel()
+
+
+class LangConverter(BaseConverter):
+    """Matches only the language codes we serve, so /fr/… is a 404, not a crash."""
+
+    regex = "(?:en|zh-hk)"
+
+
+def current_lang() -> str:
+    return g.get("lang_code") or guess_lang_from_path(request.path) or DEFAULT_LANG
+
+
+def current_language() -> Language:
+    return LANGUAGES[current_lang()]
+
+
+def other_lang(code: str | None = None) -> str:
+    return "zh-hk" if (code or current_lang()) == "en" else "en"
+
+
+def guess_lang_from_path(path: str) -> str | None:
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else None
+
+
+def negotiate_lang(accept_language: str | None, cookie: str | None) -> str:
+    """Pick the visitor's language: a remembered choice wins, then Accept-Language.
+
+    Tags are read in order of preference; the first Chinese (``zh*``) or
+    Cantonese (``yue*``) tag means Chinese, the first English tag English,
+    other languages are passed over; nothing usable means English.
+    """
+    if cookie in LANGUAGES:
+        return cookie
+    for tag in _tags_by_preference(accept_language or ""):
+        if tag.startswith(("zh", "yue")):
+            return "zh-hk"
+        if tag.startswith("en"):
+            return "en"
+    return DEFAULT_LANG
+
+
+def _tags_by_preference(header: str) -> list[str]:
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower()
+        if not tag or tag == "*":
+            continue
+        quality = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def path_in_lang(code: str, path: str | None = None, query: bytes | None = None) -> str:
+    """The same page in another language: swap the prefix, keep the query string."""
+    path = request.path if path is None else path
+    query = request.query_string if query is None else query
+    current = guess_lang_from_path(path)
+    rest = path.lstrip("/").split("/", 1)[1] if current and "/" in path.lstrip("/") else ""
+    new_path = f"/{code}/{rest}"
+    return new_path + ("?" + query.decode("latin-1") if query else "")
+
+
+def select_locale() -> str:
+    return current_language().locale
+
+
+def configure_i18n(app: Flask) -> None:
+    app.url_map.converters["lang"] = LangConverter
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en_HK")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["SITE_TIMEZONE"])
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/../translations"))
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.url_value_preprocessor
+    def pull_lang(_endpoint, values) -> None:
+        if values and "lang_code" in values:
+            g.lang_code = values.pop("lang_code")
+
+    @app.url_defaults
+    def push_lang(endpoint, values) -> None:
+        if "lang_code" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+            return
+        values["lang_code"] = current_lang()
+
+    @app.context_processor
+    def language_context() -> dict:
+        return {
+            "LANGUAGES": LANGUAGES,
+            "lang": current_lang(),
+            "language": current_language(),
+            "other_lang": other_lang(),
+            "path_in_lang": path_in_lang,
+        }

@@ -1,0 +1,52 @@
+// Progressive enhancement only: every control here also works without JavaScript.
+(function () {
+  "use strict";
+  var ONE_YEAR = 60 * 60 * 24 * 365;
+
+  function setCookie(name, value) {
+    document.cookie = name + "=" + encodeURIComponent(value) + "; Max-Age=" + ONE_YEAR + "; Path=/; SameSite=Lax";
+  }
+
+  // Text size: switch at once instead of reloading the page; the cookie keeps it for next time.
+  function initTextSize(group) {
+    group.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-text-size]");
+      if (!link) { return; }
+      event.preventDefault();
+      var size = link.getAttribute("data-text-size");
+      var html = document.documentElement;
+      html.classList.remove("text-normal", "text-large", "text-larger");
+      html.classList.add("text-" + size);
+      setCookie("textsize", size);
+      group.querySelectorAll("[data-text-size]").forEach(function (other) {
+        if (other === link) { other.setAttribute("aria-current", "true"); }
+        else { other.removeAttribute("aria-current"); }
+      });
+    });
+  }
+
+  // Print buttons are hidden without JavaScript (the browser's own print works there).
+  function initPrint(button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  }
+
+  var modules = { "text-size": initTextSize, "print": initPrint };
+  window.Portal = window.Portal || {};
+  window.Portal.register = function (name, init) { modules[name] = init; };
+  window.Portal.setCookie = setCookie;
+
+  function start() {
+    document.querySelectorAll("[data-module]").forEach(function (element) {
+      element.getAttribute("data-module").split(" ").forEach(function (name) {
+        if (modules[name] && !element["data-started-" + name]) {
+          element["data-started-" + name] = true;
+          modules[name](element);
+        }
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
+  else { start(); }
+  window.Portal.start = start;
+})();

@@ -1,0 +1,133 @@
+"""Real-browser fixtures: the site served on a local port, Playwright driving
+Debian's Chromium (/usr/bin/chromium), and an axe-core accessibility scan.
+
+Browser tests skip with a clear reason where Chromium or Playwright is
+missing; CI installs Chromium in .ci/run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.cli import sync_content
+
+from ..conftest import REAL_CONTENT
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.browser)
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The whole site with the real content, served for the browser on 127.0.0.1."""
+    instance = tmp_path_factory.mktemp("live-instance")
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
+            "REDIS_URL": None,
+            "CACHE_DIR": str(instance / "cache"),
+            "CONTENT_DIR": str(REAL_CONTENT),
+            "SECRET_KEY": "browser-tests",
+        }
+    )
+    sync_content(app)
+    app.config["SITE_URL"] = "http://127.0.0.1"
+    server = LiveServer(app)
+    app.config["SITE_URL"] = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium); browser tests skipped")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed; browser tests skipped")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(bypass_csp=False, locale="en-GB", viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def axe(browser):
+    """Scan a URL with axe-core for WCAG 2.x A and AA violations; returns the violations."""
+
+    def scan(url: str, page=None) -> list[dict]:
+        # A context that bypasses CSP only so that axe itself can be injected.
+        context = browser.new_context(bypass_csp=True)
+        scan_page = context.new_page()
+        try:
+            scan_page.goto(url)
+            scan_page.add_script_tag(path=str(AXE))
+            result = scan_page.evaluate(
+                """async () => await axe.run(document, {
+                    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+                })"""
+            )
+        finally:
+            context.close()
+        return result["violations"]
+
+    return scan
+
+
+def describe(violations: list[dict]) -> str:
+    """Readable summary of axe violations for assertion messages."""
+    return json.dumps(
+        [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]} for v in violations],
+        indent=1,
+    )

@@ -1,8 +1,10 @@
 """Fill Traditional Chinese translations into the catalogue from a YAML file.
 
-Usage: python tools/po_fill.py translations.yml [more.yml …]
+Usage: python tools/po_fill.py [translations.yml …]
 
-Each YAML file maps an English msgid to its zh-Hant-HK text. For plural
+With no argument it reads every file in translations/zh_Hant_HK/strings/
+(one per capability, so people working on different parts never edit the
+same file). Each YAML file maps an English msgid to its zh-Hant-HK text. For plural
 messages, map the singular msgid; Chinese has one plural form. Run
 `make translations` first so new msgids are in the catalogue; this script
 then reports any message still without a translation.
@@ -16,12 +18,14 @@ from pathlib import Path
 import yaml
 from babel.messages.pofile import read_po, write_po
 
-PO = Path(__file__).resolve().parent.parent / "translations/zh_Hant_HK/LC_MESSAGES/messages.po"
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "translations/zh_Hant_HK/LC_MESSAGES/messages.po"
+STRINGS = ROOT / "translations/zh_Hant_HK/strings"
 
 
 def main(paths: list[str]) -> int:
     wanted: dict[str, str] = {}
-    for path in paths:
+    for path in paths or sorted(str(p) for p in STRINGS.glob("*.yml")):
         wanted.update(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
     with PO.open("rb") as handle:
         catalog = read_po(handle, locale="zh_Hant_HK")
@@ -43,7 +47,7 @@ def main(paths: list[str]) -> int:
     print(f"filled {filled}; still untranslated: {len(missing)}")
     for msgid in missing:
         print("  -", msgid)
-    return 0
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,99 @@
+"""Loads content/selfcheck/<id>.yml (one file per tool) into the database.
+
+``check`` reports every problem as ``path:line: message`` (bands that leave a
+score uncovered or overlap, items without options, a missing language, a bad
+scoring rule …); ``sync`` keeps the last good version of a file that breaks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..content import ContentError, FileTracker, Problem, Progress, SyncReport, file_hash, relative
+from .model import SelfCheckTool
+from .schema import Tool, parse_tool
+
+
+def tool_files(content_dir: Path) -> list[Path]:
+    folder = content_dir / "selfcheck"
+    return sorted(folder.glob("*.yml")) if folder.is_dir() else []
+
+
+def known_tags(content_dir: Path) -> set[str] | None:
+    """Tag ids from content/tags.yml, or None when there is no such file (then tags are not checked)."""
+    path = content_dir / "tags.yml"
+    if not path.exists():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return None  # the articles source reports that file
+    return set(data) if isinstance(data, dict) else None
+
+
+def load_tool(path: Path, content_dir: Path, tags: set[str] | None = None) -> Tool:
+    shown = relative(path, content_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(Problem(shown, 1, "not UTF-8 text: save the file as UTF-8")) from exc
+    return parse_tool(text, shown, path.stem, tags)
+
+
+class SelfCheckSource:
+    name = "selfcheck"
+
+    def files(self, content_dir: Path) -> list[Path]:
+        return tool_files(content_dir)
+
+    def check(self, content_dir: Path) -> list[Problem]:
+        problems: list[Problem] = []
+        tags = known_tags(content_dir)
+        for path in tool_files(content_dir):
+            try:
+                load_tool(path, content_dir, tags)
+            except ContentError as exc:
+                problems += exc.problems
+        return problems
+
+    def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
+        report = SyncReport(self.name)
+        tracker = FileTracker(session, self.name)
+        tags = known_tags(content_dir)
+        existing = {row.key: row for row in session.scalars(select(SelfCheckTool))}
+        present: set[str] = set()
+        for path in tool_files(content_dir):
+            progress(1)
+            shown = relative(path, content_dir)
+            present.add(path.stem)
+            digest = file_hash(path.read_bytes())
+            if tracker.is_unchanged(shown, digest) and path.stem in existing:
+                report.unchanged += 1
+                continue
+            try:
+                tool = load_tool(path, content_dir, tags)
+            except ContentError as exc:
+                report.problems += exc.problems
+                tracker.record_error(shown, digest, exc.problems)
+                continue  # the last good version (if any) stays online
+            row = existing.get(tool.id)
+            definition = json.dumps(tool.to_dict(), ensure_ascii=False, sort_keys=True)
+            if row is None:
+                session.add(SelfCheckTool(key=tool.id, position=tool.position, definition=definition))
+                report.added += 1
+            else:
+                row.position, row.definition = tool.position, definition
+                report.updated += 1
+            tracker.record_ok(shown, digest)
+        gone = set(existing) - present
+        if gone:
+            session.execute(delete(SelfCheckTool).where(SelfCheckTool.key.in_(gone)))
+            report.removed += len(gone)
+        for path in tracker.removed():
+            tracker.forget(path)
+        return report

@@ -1,0 +1,513 @@
+"""The self-check tool file format: content/selfcheck/<id>.yml -> a validated :class:`Tool`.
+
+A tool is data, never code: items, response options with scores, a scoring rule
+(sum, reverse-scored items, multiplier), result bands, alert rules (crisis
+safety messages) and the instrument's sources. :func:`parse_tool` checks
+everything an editor can get wrong and reports each problem as
+``path:line: message``; :meth:`Tool.to_dict` / :meth:`Tool.from_dict` move a
+checked tool to and from the database as JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import yaml
+
+from ..content import ContentError, Problem
+
+LANGS = ("en", "zh-hk")
+KINDS = ("validated", "reflection")
+ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
+ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,30}$")
+MAX_ITEMS = 60
+MAX_OPTIONS = 12
+
+
+# --- YAML with line numbers -----------------------------------------------------------
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line it started on (1-based)."""
+
+    line: int = 1
+
+
+class LineList(list):
+    line: int = 1
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    result = LineDict(loader.construct_mapping(node, deep=True))
+    result.line = node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_sequence(node, deep=True))
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_with_lines(text: str, shown_as: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(Problem(shown_as, (mark.line + 1) if mark else 1, f"not valid YAML: {problem}")) from exc
+
+
+def line_of(value: Any, default: int) -> int:
+    return getattr(value, "line", default)
+
+
+# --- the checked tool ---------------------------------------------------------------
+
+
+@dataclass
+class Option:
+    value: int
+    label: dict[str, str]
+
+
+@dataclass
+class Item:
+    id: str
+    text: dict[str, str]
+    options: list[Option]
+    reverse: bool = False
+
+    def points(self, value: int) -> int:
+        """The score an answer adds: reverse-scored items count from the other end."""
+        if not self.reverse:
+            return value
+        values = [o.value for o in self.options]
+        return max(values) + min(values) - value
+
+
+@dataclass
+class Band:
+    min: int
+    max: int
+    key: str
+    label: dict[str, str]
+    meaning: dict[str, str]
+    next_steps: dict[str, list[str]]
+    urgent: bool = False  # a prominent "talk to someone soon" block
+
+
+@dataclass
+class Alert:
+    """A rule on single answers: e.g. PHQ-9 item 9 above 0 -> crisis safety message."""
+
+    items: list[str]
+    above: int | None
+    at_most: int | None
+    crisis: bool
+    message: dict[str, str]
+
+    def fires(self, answers: dict[str, int]) -> bool:
+        for item_id in self.items:
+            value = answers.get(item_id)
+            if value is None:
+                continue
+            if self.above is not None and value > self.above:
+                return True
+            if self.at_most is not None and value <= self.at_most:
+                return True
+        return False
+
+
+@dataclass
+class Tool:
+    id: str
+    kind: str
+    position: int
+    minutes: int
+    title: dict[str, str]
+    summary: dict[str, str]
+    audience: dict[str, str]
+    time_frame: dict[str, str]
+    stem: dict[str, str]
+    items: list[Item]
+    bands: list[Band]
+    alerts: list[Alert]
+    item_languages: list[str]
+    english_only_reason: dict[str, str]
+    wording_source: dict[str, str]
+    citation: str
+    licence: str
+    attribution: str
+    multiplier: int
+    score_label: dict[str, str]
+    related_tags: list[str] = field(default_factory=list)
+    hotlines: list[str] = field(default_factory=list)  # extra hotline ids (content/hotlines.yml) for the result
+    show_centres: bool = True
+    higher_is_better: bool = False
+
+    @property
+    def raw_range(self) -> tuple[int, int]:
+        low = sum(min(item.points(o.value) for o in item.options) for item in self.items)
+        high = sum(max(item.points(o.value) for o in item.options) for item in self.items)
+        return low, high
+
+    @property
+    def score_range(self) -> tuple[int, int]:
+        low, high = self.raw_range
+        return low * self.multiplier, high * self.multiplier
+
+    def possible_scores(self) -> set[int]:
+        """Every score some set of answers can reach (after reverse-scoring and the multiplier)."""
+        sums = {0}
+        for item in self.items:
+            sums = {s + item.points(o.value) for s in sums for o in item.options}
+        return {s * self.multiplier for s in sums}
+
+    def band_for(self, score: int) -> Band:
+        for band in self.bands:
+            if band.min <= score <= band.max:
+                return band
+        raise ValueError(f"no band for score {score} in {self.id}")  # prevented by parse_tool
+
+    def item(self, item_id: str) -> Item | None:
+        return next((item for item in self.items if item.id == item_id), None)
+
+    def has_items_in(self, lang: str) -> bool:
+        return lang in self.item_languages
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Tool:
+        data = dict(data)
+        data["items"] = [Item(**{**item, "options": [Option(**o) for o in item["options"]]}) for item in data["items"]]
+        data["bands"] = [Band(**band) for band in data["bands"]]
+        data["alerts"] = [Alert(**alert) for alert in data["alerts"]]
+        return cls(**data)
+
+
+# --- parsing and checking -------------------------------------------------------------
+
+
+class _Checker:
+    """Collects problems while reading one file, so an editor sees all of them at once."""
+
+    def __init__(self, shown_as: str):
+        self.shown = shown_as
+        self.problems: list[Problem] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.shown, line, message))
+
+    def text(self, parent: dict, name: str, langs: tuple[str, ...] | list[str] = LANGS, required: bool = True):
+        """A bilingual text field {en: …, zh-hk: …}; returns {} when missing or wrong."""
+        value = parent.get(name)
+        line = line_of(value, line_of(parent, 1))
+        if value is None:
+            if required:
+                self.error(line_of(parent, 1), f"'{name}' is missing: give it as {{en: …, zh-hk: …}}")
+            return {}
+        if not isinstance(value, dict):
+            self.error(line, f"'{name}' must have one text per language (en: …, zh-hk: …)")
+            return {}
+        result = {}
+        for lang in langs:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                self.error(line, f"'{name}' has no '{lang}' text")
+            else:
+                result[lang] = text.strip()
+        for extra in set(value) - set(LANGS):
+            self.error(line, f"'{name}': unknown language '{extra}' (use en and zh-hk)")
+        return result
+
+    def steps(self, parent: dict, name: str) -> dict[str, list[str]]:
+        """Bilingual lists of next steps {en: [..], zh-hk: [..]}."""
+        value = parent.get(name)
+        line = line_of(value, line_of(parent, 1))
+        if value is None:
+            self.error(line_of(parent, 1), f"'{name}' is missing: give a list per language")
+            return {}
+        if not isinstance(value, dict):
+            self.error(line, f"'{name}' must have a list per language (en: [...], zh-hk: [...])")
+            return {}
+        result = {}
+        for lang in LANGS:
+            entries = value.get(lang)
+            good = isinstance(entries, list) and entries and all(isinstance(e, str) and e.strip() for e in entries)
+            if not good:
+                self.error(line, f"'{name}' needs a non-empty list of '{lang}' texts")
+            else:
+                result[lang] = [e.strip() for e in entries]
+        if len(result.get("en", [])) != len(result.get("zh-hk", [])) and len(result) == 2:
+            self.error(line, f"'{name}' has {len(result['en'])} English and {len(result['zh-hk'])} Chinese steps")
+        return result
+
+    def integer(self, parent: dict, name: str, default: int | None = None, low: int = 0, high: int = 10_000):
+        value = parent.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.error(line_of(parent, 1), f"'{name}' must be a whole number from {low} to {high}")
+            return default if default is not None else low
+        return value
+
+
+def parse_tool(text: str, shown_as: str, expected_id: str, known_tags: set[str] | None = None) -> Tool:
+    """Read and check one tool file; raise ContentError listing every problem found."""
+    data = load_with_lines(text, shown_as)
+    check = _Checker(shown_as)
+    if not isinstance(data, dict):
+        raise ContentError(Problem(shown_as, 1, "a self-check file must be 'field: value' lines (see README.md)"))
+    tool_id = data.get("id")
+    if tool_id != expected_id or not isinstance(tool_id, str) or not ID.match(tool_id):
+        check.error(1, f"'id' must be '{expected_id}' (the file name), lower-case letters, digits and '-'")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        check.error(data.line, f"'kind' must be one of: {', '.join(KINDS)}")
+
+    item_languages = data.get("item_languages", list(LANGS))
+    if not isinstance(item_languages, list) or "en" not in item_languages or set(item_languages) - set(LANGS):
+        check.error(data.line, "'item_languages' must be [en] or [en, zh-hk]")
+        item_languages = ["en"]
+    item_languages = [lang for lang in LANGS if lang in item_languages]
+    english_only_reason = {}
+    if "zh-hk" not in item_languages:
+        english_only_reason = check.text(data, "english_only_reason")
+    item_langs = tuple(item_languages)
+
+    wording_source = check.text(data, "wording_source", item_langs)
+    if kind == "validated":
+        for name in ("citation", "licence"):
+            if not str(data.get(name) or "").strip():
+                check.error(data.line, f"a validated instrument needs '{name}' (see shared/reference/selfcheck.md)")
+    if kind == "validated" and str(data.get("translated_by_us", "")).lower() in ("true", "yes"):
+        check.error(data.line, "never translate a validated instrument ourselves: use a published wording")
+
+    items = _parse_items(check, data, item_langs)
+    scoring = data.get("scoring") if isinstance(data.get("scoring"), dict) else LineDict()
+    if not isinstance(data.get("scoring"), dict):
+        check.error(data.line, "'scoring' is missing: give at least 'method: sum'")
+    if scoring.get("method", "sum") != "sum":
+        check.error(line_of(scoring, data.line), "scoring 'method' must be 'sum' (the only rule we support)")
+    multiplier = check.integer(scoring, "multiplier", 1, 1, 100)
+    reverse = scoring.get("reverse_items", [])
+    if not isinstance(reverse, list):
+        check.error(line_of(scoring, data.line), "'reverse_items' must be a list of item ids")
+        reverse = []
+    known = {item.id for item in items}
+    for item_id in reverse:
+        if item_id not in known:
+            check.error(line_of(reverse, line_of(scoring, 1)), f"reverse_items: no item '{item_id}'")
+    for item in items:
+        item.reverse = item.id in reverse
+
+    related_tags = data.get("related_tags", [])
+    if not isinstance(related_tags, list) or not all(isinstance(t, str) for t in related_tags):
+        check.error(data.line, "'related_tags' must be a list of tag ids from content/tags.yml")
+        related_tags = []
+    for tag in related_tags:
+        if known_tags is not None and tag not in known_tags:
+            check.error(line_of(related_tags, data.line), f"related_tags: '{tag}' is not in content/tags.yml")
+
+    tool = Tool(
+        id=str(tool_id),
+        kind=str(kind),
+        position=check.integer(data, "position", 100, 0, 10_000),
+        minutes=check.integer(data, "minutes", 3, 1, 60),
+        title=check.text(data, "title"),
+        summary=check.text(data, "summary"),
+        audience=check.text(data, "audience"),
+        time_frame=check.text(data, "time_frame"),
+        stem=check.text(data, "stem", item_langs, required=False),
+        items=items,
+        bands=[],
+        alerts=[],
+        item_languages=item_languages,
+        english_only_reason=english_only_reason,
+        wording_source=wording_source,
+        citation=str(data.get("citation") or "").strip(),
+        licence=str(data.get("licence") or "").strip(),
+        attribution=str(data.get("attribution") or "").strip(),
+        multiplier=multiplier,
+        score_label=check.text(scoring, "score_label", required=False),
+        related_tags=list(related_tags),
+        hotlines=_string_list(check, data, "hotlines"),
+        show_centres=bool(data.get("show_centres", True)),
+        higher_is_better=bool(scoring.get("higher_is_better", False)),
+    )
+    if items:
+        tool.bands = _parse_bands(check, data, tool)
+    tool.alerts = _parse_alerts(check, data, known)
+    if check.problems:
+        raise ContentError(sorted(set(check.problems)))
+    return tool
+
+
+def _string_list(check: _Checker, data: dict, name: str) -> list[str]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        check.error(line_of(value, data.line), f"'{name}' must be a list of ids")
+        return []
+    return list(value)
+
+
+def _parse_options(check: _Checker, raw: Any, line: int, langs: tuple[str, ...], where: str) -> list[Option]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        check.error(line, f"{where} needs at least two response options")
+        return []
+    if len(raw) > MAX_OPTIONS:
+        check.error(line, f"{where} has more than {MAX_OPTIONS} options")
+    options, seen = [], set()
+    for entry in raw:
+        entry_line = line_of(entry, line)
+        if not isinstance(entry, dict):
+            check.error(entry_line, f"{where}: each option needs 'value' and 'label'")
+            continue
+        value = entry.get("value")
+        if isinstance(value, bool) or not isinstance(value, int) or not -100 <= value <= 100:
+            check.error(entry_line, f"{where}: option 'value' must be a whole number (its score)")
+            continue
+        if value in seen:
+            check.error(entry_line, f"{where}: two options have the value {value}")
+            continue
+        seen.add(value)
+        options.append(Option(value, check.text(entry, "label", langs)))
+    return options
+
+
+def _parse_items(check: _Checker, data: dict, langs: tuple[str, ...]) -> list[Item]:
+    option_sets: dict[str, list[Option]] = {}
+    raw_sets = data.get("option_sets", {})
+    if not isinstance(raw_sets, dict):
+        check.error(data.line, "'option_sets' must map a name to a list of options")
+        raw_sets = {}
+    for name, raw in raw_sets.items():
+        line = line_of(raw, line_of(raw_sets, 1))
+        option_sets[name] = _parse_options(check, raw, line, langs, f"option set '{name}'")
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        check.error(data.line, "'items' is missing: list the questions (- id: …, text: …, options: …)")
+        return []
+    if len(raw_items) > MAX_ITEMS:
+        check.error(line_of(raw_items, 1), f"more than {MAX_ITEMS} items")
+    items, seen = [], set()
+    for raw in raw_items:
+        line = line_of(raw, line_of(raw_items, 1))
+        if not isinstance(raw, dict):
+            check.error(line, "each item needs 'id', 'text' and 'options'")
+            continue
+        item_id = raw.get("id")
+        if not isinstance(item_id, str) or not ITEM_ID.match(item_id):
+            check.error(line, "item 'id' must be short: lower-case letters, digits, '-' or '_'")
+            continue
+        if item_id in seen:
+            check.error(line, f"two items have the id '{item_id}'")
+            continue
+        seen.add(item_id)
+        options_ref = raw.get("options")
+        if isinstance(options_ref, str):
+            options = option_sets.get(options_ref)
+            if options is None:
+                check.error(line, f"item '{item_id}': no option set '{options_ref}' under option_sets")
+                options = []
+        elif options_ref is None:
+            check.error(line, f"item '{item_id}' has no options")
+            options = []
+        else:
+            options = _parse_options(check, options_ref, line, langs, f"item '{item_id}'")
+        if not options:
+            continue
+        items.append(Item(item_id, check.text(raw, "text", langs), options))
+    return items
+
+
+def _parse_bands(check: _Checker, data: dict, tool: Tool) -> list[Band]:
+    raw_bands = data.get("bands")
+    if not isinstance(raw_bands, list) or not raw_bands:
+        check.error(data.line, "'bands' is missing: list the result bands (- min: …, max: …)")
+        return []
+    bands = []
+    for raw in raw_bands:
+        line = line_of(raw, line_of(raw_bands, 1))
+        if not isinstance(raw, dict):
+            check.error(line, "each band needs min, max, key, label, meaning and next_steps")
+            continue
+        low, high = raw.get("min"), raw.get("max")
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in (low, high)) or low > high:
+            check.error(line, "band 'min' and 'max' must be whole numbers with min <= max")
+            continue
+        band = Band(
+            min=low,
+            max=high,
+            key=str(raw.get("key") or f"band-{low}"),
+            label=check.text(raw, "label"),
+            meaning=check.text(raw, "meaning"),
+            next_steps=check.steps(raw, "next_steps"),
+            urgent=bool(raw.get("urgent", False)),
+        )
+        band.line = line  # type: ignore[attr-defined] - only for the coverage messages below
+        bands.append(band)
+    _check_coverage(check, bands, tool, line_of(raw_bands, 1))
+    return bands
+
+
+def _check_coverage(check: _Checker, bands: list[Band], tool: Tool, line: int) -> None:
+    """Bands must cover every possible score exactly once: no gap, no overlap."""
+    low, high = tool.score_range
+    ordered = sorted(bands, key=lambda b: b.min)
+    if ordered and ordered[0].min > low:
+        check.error(ordered[0].line, f"bands start at {ordered[0].min} but the lowest possible score is {low}")
+    if ordered and ordered[-1].max < high:
+        check.error(ordered[-1].line, f"bands end at {ordered[-1].max} but the highest possible score is {high}")
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after.min <= before.max:
+            check.error(after.line, f"band {after.min}-{after.max} overlaps band {before.min}-{before.max}")
+        elif after.min > before.max + 1:
+            check.error(after.line, f"gap: no band covers {before.max + 1}-{after.min - 1}")
+    for band in ordered:
+        if band.max < low or band.min > high:
+            check.error(band.line, f"band {band.min}-{band.max} is outside the possible scores {low}-{high}")
+    for band in bands:
+        del band.line  # type: ignore[attr-defined]
+
+
+def _parse_alerts(check: _Checker, data: dict, known: set[str]) -> list[Alert]:
+    raw_alerts = data.get("alerts", [])
+    if not isinstance(raw_alerts, list):
+        check.error(data.line, "'alerts' must be a list")
+        return []
+    alerts = []
+    for raw in raw_alerts:
+        line = line_of(raw, line_of(raw_alerts, 1))
+        if not isinstance(raw, dict):
+            check.error(line, "each alert needs 'items', 'above' or 'at_most', and 'message'")
+            continue
+        items = raw.get("items")
+        if items == "all":
+            items = sorted(known)
+        if not isinstance(items, list) or not items:
+            check.error(line, "alert 'items' must be a list of item ids or 'all'")
+            continue
+        for item_id in items:
+            if item_id not in known:
+                check.error(line, f"alert: no item '{item_id}'")
+        above, at_most = raw.get("above"), raw.get("at_most")
+        if (above is None) == (at_most is None):
+            check.error(line, "an alert needs exactly one of 'above' or 'at_most'")
+            continue
+        if any(v is not None and (isinstance(v, bool) or not isinstance(v, int)) for v in (above, at_most)):
+            check.error(line, "alert 'above' / 'at_most' must be a whole number")
+            continue
+        alerts.append(Alert(list(items), above, at_most, bool(raw.get("crisis", False)), check.text(raw, "message")))
+    return alerts

@@ -1,0 +1,155 @@
+"""Self-check pages: the list, a tool's introduction, the questions and the result.
+
+Privacy: answers arrive only in a POST body, are scored in memory and shown
+once. The result page (and a form sent back with its answers) is never cached
+(``Cache-Control: no-store`` and no page cache) and nothing about the answers
+is logged or written to the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..cache import never_cache_this_page
+from ..db import get_session
+from ..help.views import all_hotlines, crisis_hotlines
+from ..i18n import current_lang
+from .engine import Answers, Result, read_answers, score
+from .model import SelfCheckTool
+from .schema import Tool
+
+bp = Blueprint("selfcheck", __name__, url_prefix="/<lang:lang_code>/self-check")
+
+# A complete form is well under 2 KB; anything much larger is not a real answer sheet.
+MAX_FORM_BYTES = 16 * 1024
+
+
+def all_tools() -> list[Tool]:
+    rows = get_session().scalars(select(SelfCheckTool).order_by(SelfCheckTool.position, SelfCheckTool.key))
+    return [row.tool() for row in rows]
+
+
+def get_tool(tool_id: str) -> Tool:
+    row = get_session().get(SelfCheckTool, tool_id)
+    if row is None:
+        abort(404)
+    return row.tool()
+
+
+# Groups of 24-hour lines shown in a safety message; a tool adds its own (e.g. the carer line).
+SAFETY_GROUPS = ("emergency", "crisis", "support")
+
+
+def safety_lines(tool: Tool) -> list:
+    """The calm, short list of 24-hour lines for this tool's safety messages (from content/hotlines.yml)."""
+    return [h for h in crisis_hotlines() if h.group in SAFETY_GROUPS or h.key in tool.hotlines]
+
+
+@bp.get("")
+def index():
+    return render_template("selfcheck/index.html", tools=all_tools())
+
+
+@bp.get("/<tool_id>")
+def intro(tool_id: str):
+    return render_template("selfcheck/intro.html", tool=get_tool(tool_id))
+
+
+@bp.get("/<tool_id>/questions")
+def questions(tool_id: str):
+    tool = get_tool(tool_id)
+    return render_template("selfcheck/questions.html", tool=tool, answers=Answers(), crisis=safety_lines(tool))
+
+
+@bp.route("/<tool_id>/result", methods=["GET", "POST"])
+def result(tool_id: str):
+    tool = get_tool(tool_id)
+    if request.method == "GET":
+        # e.g. the language toggle on a result page: answers are never in a URL, so start again.
+        return redirect(url_for(".intro", tool_id=tool.id))
+    never_cache_this_page()
+    answers = _read_form(tool)
+    if not answers.complete:
+        status = 400 if answers.tampered else 422
+        page = render_template(
+            "selfcheck/questions.html", tool=tool, answers=answers, crisis=safety_lines(tool), status=status
+        )
+        return _private(page, status)
+    outcome = score(tool, answers.values)
+    page = render_template("selfcheck/result.html", tool=tool, result=outcome, **_next_steps(tool, outcome))
+    return _private(page, 200)
+
+
+def _read_form(tool: Tool) -> Answers:
+    """The submitted answers; an oversized or unreadable body counts as tampered, never a 500."""
+    if (request.content_length or 0) > MAX_FORM_BYTES:
+        return Answers(tampered=True)
+    request.max_content_length = MAX_FORM_BYTES
+    try:
+        form = request.form
+    except RequestEntityTooLarge:
+        return Answers(tampered=True)
+    return read_answers(tool, form)
+
+
+def _private(body: str, status: int) -> Response:
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store, max-age=0"
+    response.headers["Pragma"] = "no-cache"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@dataclass
+class Segment:
+    """One band drawn on the result scale (SVG coordinates in a 0..100 box)."""
+
+    x: float
+    width: float
+    label: str
+    shade: int
+    current: bool
+
+
+def scale_segments(result: Result, lang: str) -> list[Segment]:
+    tool, span = result.tool, max(1, result.high - result.low)
+    count = len(tool.bands)
+    segments = []
+    for index, band in enumerate(sorted(tool.bands, key=lambda b: b.min)):
+        start = max(band.min, result.low) - result.low
+        end = min(band.max + 1, result.high + 1) - result.low
+        shade = (count - 1 - index) if tool.higher_is_better else index
+        segments.append(
+            Segment(
+                x=round(100 * start / (span + 1), 2),
+                width=round(100 * (end - start) / (span + 1), 2),
+                label=band.label[lang],
+                shade=min(shade, 4),
+                current=band is result.band,
+            )
+        )
+    return segments
+
+
+def _next_steps(tool: Tool, outcome: Result) -> dict:
+    lang = current_lang()
+    articles = []
+    if tool.related_tags:
+        from ..articles.queries import by_tags
+
+        articles = by_tags(get_session(), lang, tool.related_tags, limit=3)
+    extra = [h for h in all_hotlines() if h.key in tool.hotlines]
+    marker = 100 * (outcome.score - outcome.low + 0.5) / (max(1, outcome.high - outcome.low) + 1)
+    return {
+        "articles": articles,
+        "crisis": safety_lines(tool),
+        "extra_hotlines": extra,
+        "segments": scale_segments(outcome, lang),
+        "marker": round(marker, 2),
+        "page_title": _("Your result"),
+    }

@@ -163,14 +163,25 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     try:
         data = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = (mark.line + 2) if mark else 1
+        line = _yaml_error_line(exc) + 1  # +1 for the opening '---'
         problem = getattr(exc, "problem", None) or str(exc)
         raise ContentError(Problem(path, line, f"front matter is not valid YAML: {problem}")) from exc
     if not isinstance(data, dict):
         raise ContentError(Problem(path, 2, "front matter must be 'field: value' lines"))
     body_line = text[: match.end()].count("\n") + 1
     return data, text[match.end() :], body_line
+
+
+def _yaml_error_line(exc: yaml.YAMLError) -> int:
+    """The 1-based line an editor should look at for a YAML error.
+
+    PyYAML notices an unclosed bracket or quote only on a later line; the
+    context mark (where the bracket opened) is on the line that needs fixing.
+    """
+    context = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem_mark", None)
+    mark = context if context is not None and (problem is None or context.line < problem.line) else problem
+    return mark.line + 1 if mark is not None else 1
 
 
 def field_line(text: str, field_name: str, default: int = 1) -> int:
@@ -190,9 +201,8 @@ def load_yaml_file(path: Path, shown_as: str) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(Problem(shown_as, (mark.line + 1) if mark else 1, f"not valid YAML: {problem}")) from exc
+        raise ContentError(Problem(shown_as, _yaml_error_line(exc), f"not valid YAML: {problem}")) from exc
     except UnicodeDecodeError as exc:
         raise ContentError(Problem(shown_as, 1, "not UTF-8 text: save the file as UTF-8")) from exc
 

@@ -63,6 +63,8 @@ def parse_hotlines(content_dir: Path) -> list[dict]:
                 "channel": str(item.get("channel", "phone")),
                 "in_help_bar": int(item.get("help_bar", 0) or 0),
                 "crisis": int(bool(item.get("crisis", False))),
+                "short_en": str(item.get("short_en", "")).strip(),
+                "short_zh": str(item.get("short_zh", "")).strip(),
                 **{name: str(item[name]).strip() for name in REQUIRED[2:]},
             }
         )

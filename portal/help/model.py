@@ -19,6 +19,8 @@ class Hotline(Base):
     in_help_bar: Mapped[int] = mapped_column(Integer, default=0)  # 0 = not shown; else order
     name_en: Mapped[str] = mapped_column(String(300))
     name_zh: Mapped[str] = mapped_column(String(300))
+    short_en: Mapped[str] = mapped_column(String(80), default="")  # label in the help bar
+    short_zh: Mapped[str] = mapped_column(String(80), default="")
     hours_en: Mapped[str] = mapped_column(String(200), default="")
     hours_zh: Mapped[str] = mapped_column(String(200), default="")
     purpose_en: Mapped[str] = mapped_column(Text, default="")
@@ -29,6 +31,11 @@ class Hotline(Base):
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh-hk" else self.name_en
+
+    def short_name(self, lang: str) -> str:
+        """The help bar's label: short, so the bar stays one line on a laptop."""
+        short = self.short_zh if lang == "zh-hk" else self.short_en
+        return short or self.name(lang)
 
     def hours(self, lang: str) -> str:
         return self.hours_zh if lang == "zh-hk" else self.hours_en

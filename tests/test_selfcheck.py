@@ -348,6 +348,15 @@ def test_bad_scoring_rules_are_reported():
     assert "'multiplier' must be a whole number" in found
 
 
+def test_unknown_tags_and_hotlines_are_reported():
+    bad = GOOD.replace("kind: reflection", "kind: reflection\nrelated_tags: [no-such-tag]\nhotlines: [no-such-line]")
+    with pytest.raises(ContentError) as caught:
+        parse_tool(bad, "content/selfcheck/reverse-demo.yml", "reverse-demo", {"stress"}, {"mh-18111"})
+    found = "\n".join(str(p) for p in caught.value.problems)
+    assert "content/selfcheck/reverse-demo.yml:4: related_tags: 'no-such-tag' is not in content/tags.yml" in found
+    assert "content/selfcheck/reverse-demo.yml:5: hotlines: 'no-such-line' is not an id" in found
+
+
 def test_validated_tools_need_citation_and_licence():
     found = "\n".join(problems_of(GOOD.replace("kind: reflection", "kind: validated")))
     assert "needs 'citation'" in found and "needs 'licence'" in found

@@ -36,13 +36,25 @@ def known_tags(content_dir: Path) -> set[str] | None:
     return set(data) if isinstance(data, dict) else None
 
 
+def known_hotlines(content_dir: Path) -> set[str] | None:
+    """Hotline ids from content/hotlines.yml, or None when it cannot be read (the help source reports it)."""
+    path = content_dir / "hotlines.yml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, list):
+        return None
+    return {str(item["id"]) for item in data if isinstance(item, dict) and "id" in item}
+
+
 def load_tool(path: Path, content_dir: Path, tags: set[str] | None = None) -> Tool:
     shown = relative(path, content_dir)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(Problem(shown, 1, "not UTF-8 text: save the file as UTF-8")) from exc
-    return parse_tool(text, shown, path.stem, tags)
+    return parse_tool(text, shown, path.stem, tags, known_hotlines(content_dir))
 
 
 class SelfCheckSource:

@@ -263,7 +263,13 @@ class _Checker:
         return value
 
 
-def parse_tool(text: str, shown_as: str, expected_id: str, known_tags: set[str] | None = None) -> Tool:
+def parse_tool(
+    text: str,
+    shown_as: str,
+    expected_id: str,
+    known_tags: set[str] | None = None,
+    known_hotlines: set[str] | None = None,
+) -> Tool:
     """Read and check one tool file; raise ContentError listing every problem found."""
     data = load_with_lines(text, shown_as)
     check = _Checker(shown_as)
@@ -346,6 +352,11 @@ def parse_tool(text: str, shown_as: str, expected_id: str, known_tags: set[str] 
         show_centres=bool(data.get("show_centres", True)),
         higher_is_better=bool(scoring.get("higher_is_better", False)),
     )
+    for key in tool.hotlines:
+        if known_hotlines is not None and key not in known_hotlines:
+            check.error(
+                line_of(data.get("hotlines"), data.line), f"hotlines: '{key}' is not an id in content/hotlines.yml"
+            )
     if items:
         tool.bands = _parse_bands(check, data, tool)
     tool.alerts = _parse_alerts(check, data, known)

@@ -144,3 +144,39 @@ def test_result_page_has_no_axe_violations(live_server, browser):
             assert not result["violations"], describe(result["violations"])
     finally:
         context.close()
+
+
+def test_crisis_message_and_form_sent_back_have_no_axe_violations(live_server, browser):
+    """Scan the question page with the safety message showing, and a form the server sent back."""
+    from .conftest import AXE
+
+    def scan(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE))
+        return page.evaluate(
+            """async () => (await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+            })).violations"""
+        )
+
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/zh-hk/self-check/phq9/questions")
+        for _ in range(8):
+            page.locator('fieldset.sc-question:visible input[value="0"]').check()
+            page.locator(".sc-next").click()
+        page.locator('fieldset.sc-question:visible input[value="3"]').check()
+        assert page.locator(".sc-form .sc-crisis").is_visible()
+        violations = scan(page)
+        assert not violations, describe(violations)
+        page.goto(live_server.url + "/en/self-check/gad7/questions")
+        page.locator('fieldset.sc-question:visible input[value="2"]').check()
+        page.evaluate("() => document.querySelector('form.sc-form').submit()")  # skips the stepper's own check
+        page.wait_for_url(re.compile(r"/result$"))
+        assert page.locator(".sc-error-summary").is_visible()
+        # The stepper opens on the first unanswered question, with the kept answer still chosen.
+        assert page.locator("fieldset.sc-question:visible").get_attribute("data-item") == "q2"
+        violations = scan(page)
+        assert not violations, describe(violations)
+    finally:
+        context.close()

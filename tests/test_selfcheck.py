@@ -392,3 +392,58 @@ def test_sync_keeps_the_last_good_version_of_a_broken_tool(make_app, content_cop
     (content_copy / "selfcheck" / "who5.yml").unlink()
     sync_content(app)
     assert client.get("/en/self-check/who5").status_code == 404
+
+
+# --- every tool, through the pages --------------------------------------------------------
+
+
+@pytest.mark.parametrize("tool_id", sorted(TOOLS))
+def test_every_tool_scores_its_band_edges_through_the_no_javascript_form(client, tool_id):
+    tool = TOOLS[tool_id]
+    form = client.get(f"/en/self-check/{tool_id}/questions").get_data(as_text=True)
+    assert form.count('type="radio"') == sum(len(item.options) for item in tool.items)
+    possible = sorted(tool.possible_scores())
+    for band in tool.bands:
+        for target in (min(s for s in possible if s >= band.min), max(s for s in possible if s <= band.max)):
+            values = answers_for(tool, target // tool.multiplier)
+            response = client.post(f"/zh-hk/self-check/{tool_id}/result", data=form_for(values))
+            html = response.get_data(as_text=True)
+            assert response.status_code == 200, (tool_id, target)
+            assert f'data-score="{target}"' in html and f'data-band="{band.key}"' in html
+            assert band.label["zh-hk"] in html and "無論分數如何，都可以尋求協助" in html
+
+
+@pytest.mark.parametrize("tool_id", sorted(TOOLS))
+def test_every_tool_refuses_tampered_answers_kindly(client, tool_id):
+    tool = TOOLS[tool_id]
+    values = form_for(answers_for(tool, 0))
+    first = f"q-{tool.items[0].id}"
+    top = max(option.value for option in tool.items[0].options)
+    for bad in (str(top + 1), "x", "", "99999999999"):
+        response = client.post(f"/en/self-check/{tool_id}/result", data=values | {first: bad})
+        assert response.status_code in (400, 422), (tool_id, bad)
+        assert "Please check your answers" in response.get_data(as_text=True)
+
+
+def test_related_articles_come_from_the_band_and_tool_tags(make_app, tmp_path):
+    import shutil
+
+    from portal.cli import sync_content
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    shutil.copytree(REAL_CONTENT / "selfcheck", content / "selfcheck")
+    app = make_app(CONTENT_DIR=str(content))
+    sync_content(app)
+    client = app.test_client()
+    tool = TOOLS["carer-coping"]
+    worst = {item.id: (0 if item.reverse else 3) for item in tool.items}
+    html = client.post("/en/self-check/carer-coping/result", data=form_for(worst)).get_data(as_text=True)
+    related = html.split("Articles that may help", 1)[1].split("</ul>", 1)[0]
+    # Band tags (carer-wellbeing, family-services) come before the tool's own.
+    assert 'href="/en/articles/behind-in-chinese"' in related and 'href="/en/articles/pictures"' in related
+
+
+def test_a_hotline_name_that_starts_with_its_number_shows_the_number_once(client):
+    html = client.get("/en/self-check/phq9").get_data(as_text=True)
+    assert '<span class="sc-number">18111</span> <span class="sc-name">Mental Health Support Hotline</span>' in html

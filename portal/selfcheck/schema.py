@@ -105,6 +105,7 @@ class Band:
     meaning: dict[str, str]
     next_steps: dict[str, list[str]]
     urgent: bool = False  # a prominent "talk to someone soon" block
+    related_tags: list[str] = field(default_factory=list)  # articles for this band first
 
 
 @dataclass
@@ -358,7 +359,7 @@ def parse_tool(
                 line_of(data.get("hotlines"), data.line), f"hotlines: '{key}' is not an id in content/hotlines.yml"
             )
     if items:
-        tool.bands = _parse_bands(check, data, tool)
+        tool.bands = _parse_bands(check, data, tool, known_tags)
     tool.alerts = _parse_alerts(check, data, known)
     if check.problems:
         raise ContentError(sorted(set(check.problems)))
@@ -368,7 +369,7 @@ def parse_tool(
 def _string_list(check: _Checker, data: dict, name: str) -> list[str]:
     value = data.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        check.error(line_of(value, data.line), f"'{name}' must be a list of ids")
+        check.error(line_of(value, line_of(data, 1)), f"'{name}' must be a list of ids")
         return []
     return list(value)
 
@@ -443,7 +444,7 @@ def _parse_items(check: _Checker, data: dict, langs: tuple[str, ...]) -> list[It
     return items
 
 
-def _parse_bands(check: _Checker, data: dict, tool: Tool) -> list[Band]:
+def _parse_bands(check: _Checker, data: dict, tool: Tool, known_tags: set[str] | None) -> list[Band]:
     raw_bands = data.get("bands")
     if not isinstance(raw_bands, list) or not raw_bands:
         check.error(data.line, "'bands' is missing: list the result bands (- min: …, max: …)")
@@ -466,7 +467,11 @@ def _parse_bands(check: _Checker, data: dict, tool: Tool) -> list[Band]:
             meaning=check.text(raw, "meaning"),
             next_steps=check.steps(raw, "next_steps"),
             urgent=bool(raw.get("urgent", False)),
+            related_tags=_string_list(check, raw, "related_tags"),
         )
+        for tag in band.related_tags:
+            if known_tags is not None and tag not in known_tags:
+                check.error(line, f"related_tags: '{tag}' is not in content/tags.yml")
         band.line = line  # type: ignore[attr-defined] - only for the coverage messages below
         bands.append(band)
     _check_coverage(check, bands, tool, line_of(raw_bands, 1))

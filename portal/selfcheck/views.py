@@ -139,10 +139,11 @@ def scale_segments(result: Result, lang: str) -> list[Segment]:
 def _next_steps(tool: Tool, outcome: Result) -> dict:
     lang = current_lang()
     articles = []
-    if tool.related_tags:
+    tags = list(dict.fromkeys(outcome.band.related_tags + tool.related_tags))
+    if tags:
         from ..articles.queries import by_tags
 
-        articles = by_tags(get_session(), lang, tool.related_tags, limit=3)
+        articles = by_tags(get_session(), lang, tags, limit=3)
     extra = [h for h in all_hotlines() if h.key in tool.hotlines]
     marker = 100 * (outcome.score - outcome.low + 0.5) / (max(1, outcome.high - outcome.low) + 1)
     return {

@@ -10,9 +10,9 @@ from flask import Flask, Response
 def content_security_policy(app: Flask) -> str:
     img_src = ["'self'", "data:"]
     tile_url = app.config.get("MAP_TILE_URL")
-    if tile_url:
+    parts = urlsplit(tile_url or "")
+    if parts.scheme and parts.netloc:  # a same-site (relative) tile URL is already covered by 'self'
         # "https://{s}.tile.example.org/{z}/{x}/{y}.png" -> "https://*.tile.example.org"
-        parts = urlsplit(tile_url)
         img_src.append(f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}")
     return "; ".join(
         [

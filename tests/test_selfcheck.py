@@ -447,3 +447,13 @@ def test_related_articles_come_from_the_band_and_tool_tags(make_app, tmp_path):
 def test_a_hotline_name_that_starts_with_its_number_shows_the_number_once(client):
     html = client.get("/en/self-check/phq9").get_data(as_text=True)
     assert '<span class="sc-number">18111</span> <span class="sc-name">Mental Health Support Hotline</span>' in html
+
+
+def test_a_band_can_add_its_own_hotlines(client):
+    tool = TOOLS["family-apgar"]
+    low = client.post("/en/self-check/family-apgar/result", data=form_for(answers_for(tool, 0))).get_data(as_text=True)
+    assert 'href="tel:18281"' in low and 'href="tel:25220434"' in low
+    high = client.post("/en/self-check/family-apgar/result", data=form_for(answers_for(tool, 10))).get_data(
+        as_text=True
+    )
+    assert 'href="tel:18281"' not in high

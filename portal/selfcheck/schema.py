@@ -106,6 +106,7 @@ class Band:
     next_steps: dict[str, list[str]]
     urgent: bool = False  # a prominent "talk to someone soon" block
     related_tags: list[str] = field(default_factory=list)  # articles for this band first
+    hotlines: list[str] = field(default_factory=list)  # extra hotline ids for this band's result
 
 
 @dataclass
@@ -359,7 +360,7 @@ def parse_tool(
                 line_of(data.get("hotlines"), data.line), f"hotlines: '{key}' is not an id in content/hotlines.yml"
             )
     if items:
-        tool.bands = _parse_bands(check, data, tool, known_tags)
+        tool.bands = _parse_bands(check, data, tool, known_tags, known_hotlines)
     tool.alerts = _parse_alerts(check, data, known)
     if check.problems:
         raise ContentError(sorted(set(check.problems)))
@@ -444,7 +445,9 @@ def _parse_items(check: _Checker, data: dict, langs: tuple[str, ...]) -> list[It
     return items
 
 
-def _parse_bands(check: _Checker, data: dict, tool: Tool, known_tags: set[str] | None) -> list[Band]:
+def _parse_bands(
+    check: _Checker, data: dict, tool: Tool, known_tags: set[str] | None, known_hotlines: set[str] | None
+) -> list[Band]:
     raw_bands = data.get("bands")
     if not isinstance(raw_bands, list) or not raw_bands:
         check.error(data.line, "'bands' is missing: list the result bands (- min: …, max: …)")
@@ -468,10 +471,14 @@ def _parse_bands(check: _Checker, data: dict, tool: Tool, known_tags: set[str] |
             next_steps=check.steps(raw, "next_steps"),
             urgent=bool(raw.get("urgent", False)),
             related_tags=_string_list(check, raw, "related_tags"),
+            hotlines=_string_list(check, raw, "hotlines"),
         )
         for tag in band.related_tags:
             if known_tags is not None and tag not in known_tags:
                 check.error(line, f"related_tags: '{tag}' is not in content/tags.yml")
+        for key in band.hotlines:
+            if known_hotlines is not None and key not in known_hotlines:
+                check.error(line, f"hotlines: '{key}' is not an id in content/hotlines.yml")
         band.line = line  # type: ignore[attr-defined] - only for the coverage messages below
         bands.append(band)
     _check_coverage(check, bands, tool, line_of(raw_bands, 1))

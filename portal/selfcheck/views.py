@@ -144,7 +144,8 @@ def _next_steps(tool: Tool, outcome: Result) -> dict:
         from ..articles.queries import by_tags
 
         articles = by_tags(get_session(), lang, tags, limit=3)
-    extra = [h for h in all_hotlines() if h.key in tool.hotlines]
+    wanted = tool.hotlines + outcome.band.hotlines
+    extra = [h for h in all_hotlines() if h.key in wanted]
     marker = 100 * (outcome.score - outcome.low + 0.5) / (max(1, outcome.high - outcome.low) + 1)
     return {
         "articles": articles,

@@ -449,3 +449,9 @@ def test_districts_geojson_is_served_for_the_browser(cclient):
     wan_chai = next(f for f in data["features"] if f["properties"]["id"] == "wan-chai")
     assert wan_chai["properties"]["name_zh"] == "灣仔區"
     assert wan_chai["geometry"]["type"] == "MultiPolygon"
+
+
+def test_a_same_site_tile_url_adds_nothing_to_the_csp(make_app):
+    app = make_app(MAP_TILE_URL="/tiles/{z}/{x}/{y}.png")
+    csp = app.test_client().get("/en/").headers["Content-Security-Policy"]
+    assert "img-src 'self' data:;" in csp and "://" not in csp.split("img-src", 1)[1].split(";", 1)[0]

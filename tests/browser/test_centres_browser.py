@@ -1,0 +1,130 @@
+"""The centre finder in a real browser: "near me" with a mocked location (computed in the
+browser, never sent), the page without JavaScript, the optional Leaflet map, and axe scans."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.cli import sync_content
+
+from ..conftest import REAL_CONTENT
+from .conftest import AXE, LiveServer, describe
+
+WAN_CHAI = {"latitude": 22.27851, "longitude": 114.17353}
+
+
+@pytest.fixture
+def located_page(browser):
+    context = browser.new_context(geolocation=WAN_CHAI, permissions=["geolocation"], locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url + " " + (request.post_data or "")))
+    page.sent = sent
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def test_near_me_finds_the_district_and_sorts_in_the_browser(live_server, located_page):
+    page = located_page
+    page.goto(live_server.url + "/en/centres/")
+    button = page.get_by_role("button", name="Use my location")
+    assert button.is_visible()
+    button.click()
+    result = page.locator("[data-near-result]")
+    result.get_by_text("You are in Wan Chai district.").wait_for()
+    mine = result.locator("ol").first.locator("h4")
+    assert mine.all_inner_texts() == ["Causeway Bay Integrated Family Service Centre"]
+    nearest = result.locator("ol").nth(1).locator("h4").all_inner_texts()
+    assert nearest[0] == "Causeway Bay Integrated Family Service Centre"  # Wan Chai's middle is nearest
+    assert "Tuen Mun (West) Integrated Family Service Centre" in nearest[-12:]  # far away: near the end
+    assert "(to the middle of its district)" in result.inner_text()
+    # The position never left the browser: no request carried it.
+    assert not [s for s in page.sent if "22.278" in s or "114.173" in s]
+
+
+def test_near_me_in_chinese(live_server, browser):
+    context = browser.new_context(geolocation={"latitude": 22.3920, "longitude": 113.9720}, permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(live_server.url + "/zh-hk/centres/")
+    page.get_by_role("button", name="使用我的位置").click()
+    page.get_by_text("你現在位於屯門區。").wait_for()
+    assert "東屯門綜合家庭服務中心" in page.locator("[data-near-result] ol").first.inner_text()
+    context.close()
+
+
+def test_without_javascript_the_list_and_coordinates_form_work(live_server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/en/centres/")
+    assert page.get_by_role("button", name="Use my location").count() == 0 or not page.get_by_role(
+        "button", name="Use my location"
+    ).is_visible()
+    page.get_by_label("District").select_option("tuen-mun")
+    page.get_by_role("button", name="Search").click()
+    assert page.locator("h3.centre-name").count() == 3
+    page.get_by_text("Find by map coordinates").click()
+    page.get_by_label("Latitude").fill("22.2785")
+    page.get_by_label("Longitude").fill("114.1735")
+    page.get_by_role("button", name="Sort by distance").click()
+    assert "This place is in Wan Chai district." in page.content()
+    context.close()
+
+
+def test_map_appears_only_with_a_tile_server_and_keeps_the_csp(tmp_path, browser):
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+            "REDIS_URL": None,
+            "CACHE_DIR": str(tmp_path / "cache"),
+            "CONTENT_DIR": str(REAL_CONTENT),
+            "SECRET_KEY": "browser-tests",
+            # A same-site "tile" so the test never reaches the network.
+            "MAP_TILE_URL": "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}",
+            "MAP_ATTRIBUTION": "Test tiles",
+        }
+    )
+    sync_content(app)
+    server = LiveServer(app)
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
+    try:
+        page.goto(server.url + "/en/centres/")
+        page.locator(".centres-map.leaflet-container").wait_for()
+        page.locator(".leaflet-tile-loaded").first.wait_for()
+        page.locator(".centres-map path.leaflet-interactive").first.wait_for()  # district outlines
+        assert "Test tiles" in page.locator(".leaflet-control-attribution").inner_text()
+        assert not problems, problems
+    finally:
+        context.close()
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/centres/", "/zh-hk/centres/", "/en/centres/swd-causeway-bay", "/zh-hk/centres/swd-tuen-mun-west"]
+)
+def test_finder_and_centre_pages_pass_axe(live_server, axe, path):
+    violations = axe(live_server.url + path)
+    assert not violations, describe(violations)
+
+
+def test_near_me_results_pass_axe(live_server, browser):
+    # CSP bypassed only so that axe itself can be injected after the results are shown.
+    context = browser.new_context(geolocation=WAN_CHAI, permissions=["geolocation"], bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/en/centres/")
+    page.get_by_role("button", name="Use my location").click()
+    page.get_by_text("You are in Wan Chai district.").wait_for()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    )
+    context.close()
+    assert not result["violations"], describe(result["violations"])

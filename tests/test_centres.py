@@ -455,3 +455,16 @@ def test_a_same_site_tile_url_adds_nothing_to_the_csp(make_app):
     app = make_app(MAP_TILE_URL="/tiles/{z}/{x}/{y}.png")
     csp = app.test_client().get("/en/").headers["Content-Security-Policy"]
     assert "img-src 'self' data:;" in csp and "://" not in csp.split("img-src", 1)[1].split(";", 1)[0]
+
+
+def test_finder_pages_and_exports_on_both_backends(backend_app):
+    client = backend_app.test_client()
+    html = client.get("/zh-hk/centres/?district=tuen-mun").get_data(as_text=True)
+    assert names(html) == ["東屯門綜合家庭服務中心", "南屯門綜合家庭服務中心", "西屯門綜合家庭服務中心"]
+    page = client.get("/en/centres/swd-central-islands").get_data(as_text=True)
+    assert "4/F, Harbour Building, 38 Pier Road, Central, Hong Kong" in page and 'href="tel:28523137"' in page
+    assert "Not yet verified:</strong>" not in page and "Opening hours, Location on the map." in page
+    data = client.get("/api/centres.json").get_json()
+    assert data["count"] == 44
+    verified = {c["id"] for c in data["centres"] if c["phones"]}
+    assert len(verified) == 11 and "swd-kai-ping" not in verified

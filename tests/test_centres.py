@@ -113,6 +113,7 @@ def test_real_data_never_publishes_a_fact_the_shared_file_does_not_have(app):
         ("09:00-12:00", "9 to 12", "not a time range"),
         ("09:00-13:00, 14:00-18:00, 19:00-21:00", "09:00-14:00, 13:00-18:00", "overlap"),
         ("Cantonese; English", "Cantonese; Klingon", "Klingon"),
+        (",09:00-12:00,closed,closed,", ",09:00-12:00,,closed,", "fill all seven days or none (sun empty"),
     ],
 )
 def test_check_names_the_line_and_the_problem(make_app, centre_content, old, new, message):

@@ -154,6 +154,9 @@ def _parse_row(row: _Row, districts: DistrictIndex) -> dict[str, Any] | None:
             continue
         if spans is not None:
             hours[day] = spans
+    if hours and len(hours) < len(DAYS):
+        empty = ", ".join(day for day in DAYS if day not in hours)
+        row.error(f"opening hours: fill all seven days or none ({empty} empty; write 'closed' for a closed day)")
     if row["public_holidays"].lower() not in ("", "closed", "open"):
         row.error("'public_holidays' must be closed, open or empty (not known)")
     lat, lng = _coordinates(row, district, districts)

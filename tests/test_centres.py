@@ -469,3 +469,16 @@ def test_finder_pages_and_exports_on_both_backends(backend_app):
     assert data["count"] == 44
     verified = {c["id"] for c in data["centres"] if c["phones"]}
     assert len(verified) == 11 and "swd-kai-ping" not in verified
+
+
+def test_address_only_centres_link_to_an_address_search_not_a_route(client):
+    html = client.get("/en/centres/swd-aberdeen").get_data(as_text=True)
+    assert "https://www.openstreetmap.org/search?query=Unit%202%2C%20G/F%2C%20Pik%20Long%20House" in html
+    assert "Find this address on OpenStreetMap" in html and "/directions?" not in html
+    assert "Directions" not in client.get("/en/centres/swd-kai-ping").get_data(as_text=True).split("<main", 1)[1]
+
+
+def test_csv_cells_cannot_start_a_spreadsheet_formula():
+    from portal.centres.export import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("@x") == "'@x" and _cell("2343 2255") == "2343 2255"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import format_date
@@ -191,7 +192,7 @@ def near():
         here = next((d for d in districts.values() if point_in_polygons(lat, lng, d.polygons)), None)
         if here is None:
             problem = _("That place is not in Hong Kong, so we cannot tell which district it is in.")
-        listings = {c.key: item for item in _listings(centres, districts, _holidays()) for c in [item.centre]}
+        listings = {item.centre.key: item for item in _listings(centres, districts, _holidays())}
         for r in rank_by_distance(
             centres,
             lat,
@@ -233,13 +234,11 @@ def centre(key: str):
     today = now_in_hong_kong().date()
     upcoming = sorted((h for day, h in holidays.items() if day >= today), key=lambda h: h.day)[:3]
     lang = current_lang()
-    directions = None
+    directions = None  # (url, is a route to a verified point rather than an address search)
     if found.has_location:
-        directions = f"https://www.openstreetmap.org/directions?to={found.lat}%2C{found.lng}"
+        directions = (f"https://www.openstreetmap.org/directions?to={found.lat}%2C{found.lng}", True)
     elif found.address(lang):
-        from urllib.parse import quote
-
-        directions = "https://www.openstreetmap.org/search?query=" + quote(found.address(lang))
+        directions = ("https://www.openstreetmap.org/search?query=" + quote(found.address(lang)), False)
     return render_template(
         "centres/centre.html",
         item=item,

@@ -3,12 +3,14 @@ browser, never sent), the page without JavaScript, the optional Leaflet map, and
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from portal import create_app
 from portal.cli import sync_content
 
-from ..conftest import REAL_CONTENT
+from ..conftest import FIXTURES, REAL_CONTENT
 from .conftest import AXE, LiveServer, describe
 
 WAN_CHAI = {"latitude": 22.27851, "longitude": 114.17353}
@@ -74,14 +76,21 @@ def test_without_javascript_the_list_and_coordinates_form_work(live_server, brow
     context.close()
 
 
-def test_map_appears_only_with_a_tile_server_and_keeps_the_csp(tmp_path, browser):
+@pytest.fixture
+def map_server(tmp_path):
+    """The finder with the fictional test centres (they have verified locations) and a map."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    for name in ("districts.yml", "districts.geojson"):
+        shutil.copy(REAL_CONTENT / name, content / name)
+    shutil.copytree(FIXTURES / "centres" / "centres", content / "centres")
     app = create_app(
         {
             "INSTANCE_PATH": str(tmp_path),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
             "REDIS_URL": None,
             "CACHE_DIR": str(tmp_path / "cache"),
-            "CONTENT_DIR": str(REAL_CONTENT),
+            "CONTENT_DIR": str(content),
             "SECRET_KEY": "browser-tests",
             # A same-site "tile" so the test never reaches the network.
             "MAP_TILE_URL": "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}",
@@ -90,6 +99,29 @@ def test_map_appears_only_with_a_tile_server_and_keeps_the_csp(tmp_path, browser
     )
     sync_content(app)
     server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+def test_near_me_puts_the_nearest_verified_location_first(map_server, browser):
+    context = browser.new_context(geolocation={"latitude": 22.2800, "longitude": 114.1760}, permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(map_server.url + "/en/centres/")
+    page.get_by_role("button", name="Use my location").click()
+    page.get_by_text("You are in Wan Chai district.").wait_for()
+    ranked = page.locator("[data-near-result] ol").nth(1).locator("li")
+    assert ranked.locator("h4").all_inner_texts() == [
+        "Harbour Test Family Centre", "Night Test Services Centre", "沙田山測試中心"
+    ]  # fmt: skip
+    assert ranked.nth(0).locator("p").inner_text() == "0.3 km away"  # exact: its own location
+    assert "to the middle of its district" in ranked.nth(2).inner_text()
+    assert page.locator(".leaflet-marker-icon").count() == 2  # the two centres with a location
+    assert page.locator(".centres-map path.leaflet-interactive").count() >= 18 + 1  # districts + you
+    context.close()
+
+
+def test_map_appears_only_with_a_tile_server_and_keeps_the_csp(map_server, browser):
+    server = map_server
     context = browser.new_context()
     page = context.new_page()
     problems: list[str] = []
@@ -104,7 +136,6 @@ def test_map_appears_only_with_a_tile_server_and_keeps_the_csp(tmp_path, browser
         assert not problems, problems
     finally:
         context.close()
-        server.stop()
 
 
 @pytest.mark.parametrize(

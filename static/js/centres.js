@@ -72,6 +72,18 @@
       if (!c.name[lang]) { a.lang = lang === "zh-hk" ? "en-HK" : "zh-Hant-HK"; }
       h.appendChild(a);
       li.appendChild(h);
+      var address = c.address[lang] || c.address[lang_other];
+      if (address) { li.appendChild(el("p", address)); }
+      if (c.phones.length) {
+        var phones = el("p");
+        c.phones.forEach(function (number, index) {
+          var tel = el("a", number);
+          tel.href = "tel:" + number.replace(/ /g, "");
+          if (index) { phones.appendChild(document.createTextNode(", ")); }
+          phones.appendChild(tel);
+        });
+        li.appendChild(phones);
+      }
       if (isFinite(item.km)) {
         var template = box.getAttribute(item.approximate ? "data-msg-approx" : "data-msg-km");
         li.appendChild(el("p", template.replace("__KM__", item.km.toFixed(1)), "meta"));

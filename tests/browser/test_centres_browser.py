@@ -44,6 +44,7 @@ def test_near_me_finds_the_district_and_sorts_in_the_browser(live_server, locate
     assert nearest[0] == "Causeway Bay Integrated Family Service Centre"  # Wan Chai's middle is nearest
     assert "Tuen Mun (West) Integrated Family Service Centre" in nearest[-12:]  # far away: near the end
     assert "(to the middle of its district)" in result.inner_text()
+    assert result.locator('a[href="tel:28955159"]').count() == 2  # the verified number, in both lists
     # The position never left the browser: no request carried it.
     assert not [s for s in page.sent if "22.278" in s or "114.173" in s]
 
@@ -113,7 +114,7 @@ def test_near_me_puts_the_nearest_verified_location_first(map_server, browser):
     assert ranked.locator("h4").all_inner_texts() == [
         "Harbour Test Family Centre", "Night Test Services Centre", "沙田山測試中心"
     ]  # fmt: skip
-    assert ranked.nth(0).locator("p").inner_text() == "0.3 km away"  # exact: its own location
+    assert ranked.nth(0).locator("p.meta").inner_text() == "0.3 km away"  # exact: its own location
     assert "to the middle of its district" in ranked.nth(2).inner_text()
     assert page.locator(".leaflet-marker-icon").count() == 2  # the two centres with a location
     assert page.locator(".centres-map path.leaflet-interactive").count() >= 18 + 1  # districts + you

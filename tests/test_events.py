@@ -102,8 +102,28 @@ def test_check_reports_conflicting_languages_and_bad_partner(content_copy):
     assert any(p.startswith("content/partners/bad.yml:3: feed url 'ftp://x/feed'") for p in problems)
 
 
+def test_relative_dates_only_for_examples(content_copy):
+    write_event(content_copy, "rolling", "---\ntitle: Rolling\nstarts: +5d 10:00\ndistrict: sha-tin\n---\n")
+    problems = {str(p) for p in EventSource().check(content_copy)}
+    assert any(p.startswith("content/events/rolling/en.md:3: 'starts': relative dates") for p in problems)
+
+
+def test_relative_example_dates_roll_with_the_day(make_app, content_copy):
+    text = "---\ntitle: Rolling\nstarts: +5d 10:00\ndistrict: sha-tin\nexample: true\n---\n"
+    write_event(content_copy, "rolling", text)
+    app = make_app(CONTENT_DIR=str(content_copy))
+    source = next(s for s in app.extensions["portal.content_sources"] if s.name == "events")
+    source.today = lambda: date(2026, 11, 23)
+    sync_content(app)
+    source.today = lambda: date(2026, 11, 24)
+    sync_content(app)
+    with session_scope(app) as session:
+        event = session.scalars(select(Event).where(Event.uid == "md:rolling")).one()
+        assert event.starts == datetime(2026, 11, 29, 2, 0, tzinfo=UTC) and event.is_example
+
+
 def test_sync_keeps_last_good_version(make_app, content_copy):
-    good = "---\ntitle: Good talk\nstarts: +5d 10:00\ndistrict: sha-tin\n---\nHello\n"
+    good = "---\ntitle: Good talk\nstarts: 2030-01-05T10:00+08:00\ndistrict: sha-tin\n---\nHello\n"
     write_event(content_copy, "talk", good)
     app = make_app(CONTENT_DIR=str(content_copy))
     sync_content(app)
@@ -183,6 +203,8 @@ def test_filters_combine(backend_app):
     assert "Test carers-online" not in shown("audience=carers&mode=in-person")
     assert shown("topic=stress") == {"Test carers-shatin-free"}
     assert shown("audience=parent") >= {"Test parents-wanchai"}  # unknown audience value is ignored
+    add_event(app, "for-everyone", 6, audience="everyone", district="wan-chai", is_free=True)
+    assert shown("district=wan-chai&audience=carers") == {"Test for-everyone"}
     frm = (datetime.now(UTC) + timedelta(days=50)).date().isoformat()
     assert shown(f"from={frm}") == {"Test far-future"}
 

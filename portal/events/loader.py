@@ -282,6 +282,12 @@ def parse_event(folder: EventFolder, partners: set[str], districts: set[str], to
         free = None
     if free is None and fee:
         free = fee.lower() in ("0", "free", "免費", "$0", "hk$0")
+    relative_dates = [
+        name for name in ("starts", "ends") if isinstance(get(name), str) and RELATIVE.match(get(name).strip())
+    ]
+    if relative_dates and not get("example"):
+        message = f"'{relative_dates[0]}': relative dates (+14d) are for example events only (add 'example: true')"
+        problems.append(Problem(*where(relative_dates[0]), message))
     if not district and not values["online_url"]:
         problems.append(Problem(first_shown, 2, "give a 'district' (in-person event) or an 'online' address"))
     if problems:

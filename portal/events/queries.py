@@ -81,7 +81,8 @@ class Filters:
         if self.end:
             query = query.where(Event.starts < hk_midnight(self.end + timedelta(days=1)))
         if self.audience:
-            query = query.where(_in_list(Event.audience, self.audience))
+            # An event for everyone suits every audience.
+            query = query.where(or_(_in_list(Event.audience, self.audience), _in_list(Event.audience, "everyone")))
         if self.topic:
             query = query.where(_in_list(Event.topics, self.topic))
         if self.mode == "online":

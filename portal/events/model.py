@@ -1,0 +1,176 @@
+"""Events, partners (NGOs), their feeds and their news: the shared data model of issue 3.
+
+Editors' markdown events (``source="editor"``) and partner feed items
+(``source="feed"``, written by ``flask feeds refresh``) share the ``event`` table.
+Feed items without event dates become :class:`NewsItem` rows. Rows are never
+deleted when a feed drops an item: they are ``hidden``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime, utcnow
+
+AUDIENCES = ("parents", "couples", "carers", "elderly", "children", "youth", "everyone")
+STATUSES = ("scheduled", "cancelled", "postponed", "full")
+FEED_RESULTS = ("", "ok", "not-modified", "error")
+ERROR_KINDS = (
+    "timeout",
+    "http-status",
+    "too-large",
+    "not-a-feed",
+    "too-many-redirects",
+    "bad-scheme",
+    "connection",
+    "encoding",
+    "",
+)
+
+
+def split_list(value: str) -> list[str]:
+    """A comma-separated column as a list (empty items dropped)."""
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+class Partner(Base):
+    """A partner NGO, from ``content/partners/<id>.yml``."""
+
+    __tablename__ = "partner"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    name_zh: Mapped[str] = mapped_column(String(300), default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    logo: Mapped[str] = mapped_column(String(300), default="")
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    def name(self, lang: str) -> str:
+        first, other = (self.name_zh, self.name_en) if lang == "zh-hk" else (self.name_en, self.name_zh)
+        return first or other
+
+    def description(self, lang: str) -> str:
+        en, zh = self.description_en, self.description_zh
+        return (zh or en) if lang == "zh-hk" else (en or zh)
+
+
+class PartnerFeed(Base):
+    """One feed of a partner; the health columns are written by ``flask feeds refresh``."""
+
+    __tablename__ = "partner_feed"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id"), index=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    format_hint: Mapped[str] = mapped_column(String(10), default="")
+    default_lang: Mapped[str] = mapped_column(String(8), default="")
+    default_district: Mapped[str] = mapped_column(String(60), default="")
+    # Health.
+    etag: Mapped[str] = mapped_column(String(500), default="")
+    last_modified: Mapped[str] = mapped_column(String(100), default="")
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_result: Mapped[str] = mapped_column(String(20), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error_kind: Mapped[str] = mapped_column(String(30), default="")
+    items_found: Mapped[int] = mapped_column(Integer, default=0)
+    events_found: Mapped[int] = mapped_column(Integer, default=0)
+    news_found: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Event(Base):
+    """An event from an editor's markdown or a partner feed (URL ``/<lang>/events/<id>``)."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_visible_starts", "hidden", "starts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(700), unique=True)
+    source: Mapped[str] = mapped_column(String(10), default="editor")
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partner.id"), nullable=True, index=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("partner_feed.id"), nullable=True, index=True)
+    title_en: Mapped[str] = mapped_column(String(500), default="")
+    title_zh: Mapped[str] = mapped_column(String(500), default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    venue_en: Mapped[str] = mapped_column(String(500), default="")
+    venue_zh: Mapped[str] = mapped_column(String(500), default="")
+    address_en: Mapped[str] = mapped_column(String(500), default="")
+    address_zh: Mapped[str] = mapped_column(String(500), default="")
+    starts: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    timezone_offset_minutes: Mapped[int] = mapped_column(Integer, default=480)
+    district: Mapped[str] = mapped_column(String(60), default="", index=True)
+    online_url: Mapped[str] = mapped_column(String(1000), default="")
+    registration_url: Mapped[str] = mapped_column(String(1000), default="")
+    original_url: Mapped[str] = mapped_column(String(1000), default="")
+    audience: Mapped[str] = mapped_column(String(300), default="")
+    topics: Mapped[str] = mapped_column(String(500), default="")
+    fee: Mapped[str] = mapped_column(String(300), default="")
+    is_free: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    languages: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    def _pick(self, field: str, lang: str) -> str:
+        en, zh = getattr(self, f"{field}_en"), getattr(self, f"{field}_zh")
+        first, other = (zh, en) if lang == "zh-hk" else (en, zh)
+        return first or other
+
+    def title(self, lang: str) -> str:
+        return self._pick("title", lang)
+
+    def description(self, lang: str) -> str:
+        return self._pick("description", lang)
+
+    def venue(self, lang: str) -> str:
+        return self._pick("venue", lang)
+
+    def address(self, lang: str) -> str:
+        return self._pick("address", lang)
+
+    def is_translated(self, lang: str) -> bool:
+        """False when the title only exists in the other language (the page says so)."""
+        return bool(self.title_zh if lang == "zh-hk" else self.title_en)
+
+    @property
+    def audience_list(self) -> list[str]:
+        return split_list(self.audience)
+
+    @property
+    def topic_list(self) -> list[str]:
+        return split_list(self.topics)
+
+    @property
+    def language_list(self) -> list[str]:
+        return split_list(self.languages)
+
+
+class NewsItem(Base):
+    """A feed item without event dates: the partner's news."""
+
+    __tablename__ = "news_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(700), unique=True)
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partner.id"), nullable=True, index=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("partner_feed.id"), nullable=True, index=True)
+    lang: Mapped[str] = mapped_column(String(8), default="")
+    title: Mapped[str] = mapped_column(String(500), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -26,6 +26,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+import pytest
+
 FEED_FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 TOKEN = re.compile(rb"\{\{(D|ISO)([+-]\d+)\}\}")
 TYPES = {".xml": "application/xml", ".ics": "text/calendar", ".html": "text/html"}
@@ -95,7 +97,9 @@ class FeedServer:
             etag = f'"{len(body)}-v1"'
             if h.headers.get("If-None-Match") == etag:
                 return self._send(h, 304, b"", "", {"ETag": etag})
-            return self._send(h, 200, body, "application/xml", {"ETag": etag, "Last-Modified": "Mon, 02 Nov 2026 01:00:00 GMT"})
+            return self._send(
+                h, 200, body, "application/xml", {"ETag": etag, "Last-Modified": "Mon, 02 Nov 2026 01:00:00 GMT"}
+            )
         if path == "/hang":
             self.stopping.wait(30)
             return None
@@ -151,3 +155,11 @@ class FeedServer:
         h.end_headers()
         if body and status != 304:
             h.wfile.write(body)
+
+
+@pytest.fixture(name="feed_server")
+def feed_server_fixture():
+    """A FeedServer for one test, stopped afterwards (hanging handlers are released)."""
+    server = FeedServer()
+    yield server
+    server.stop()

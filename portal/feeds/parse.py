@@ -163,6 +163,12 @@ def parse_xml(body: bytes, content_type: str = "") -> ParsedFeed:
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
     if parsed.bozo and not isinstance(parsed.bozo_exception, BENIGN_BOZO):
         raise _bozo_error(parsed.bozo_exception)
+    if _guessed_western(parsed, body):
+        raise ParseError(
+            "encoding",
+            f"The feed's text does not match its declared encoding ({parsed.bozo_exception}). "
+            "Publish it as UTF-8, or declare the encoding it really uses (for example Big5).",
+        )
     version = parsed.get("version") or ""
     if not version:
         raise ParseError("not-a-feed", "This is not an RSS, Atom or iCalendar feed (it may be a web page).")
@@ -176,6 +182,14 @@ def parse_xml(body: bytes, content_type: str = "") -> ParsedFeed:
             seen.add(item.guid)
             result.items.append(item)
     return result
+
+
+def _guessed_western(parsed: Any, body: bytes) -> bool:
+    """feedparser fell back to a Western encoding for non-ASCII bytes: Chinese text would be garbled."""
+    if not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
+        return False
+    fallback = (parsed.get("encoding") or "").lower() in ("windows-1252", "iso-8859-1", "cp1252", "latin-1")
+    return fallback and any(byte > 0x7F for byte in body)
 
 
 def _bozo_error(exc: BaseException) -> ParseError:
@@ -244,9 +258,14 @@ def parse_ics(body: bytes, content_type: str = "", now: datetime | None = None) 
         occurrences = recurring_ical_events.of(calendar).between(now - WINDOW_BEFORE, now + WINDOW_AFTER)
     except Exception as exc:  # noqa: BLE001 - a broken RRULE and the like
         raise ParseError("not-a-feed", f"The calendar's events could not be read ({exc}).") from exc
+    recurring = {
+        str(event.get("UID"))
+        for event in calendar.walk("VEVENT")
+        if any(event.get(name) is not None for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
     seen: set[str] = set()
     for component in occurrences:
-        item = _ics_item(component)
+        item = _ics_item(component, recurring)
         if item is not None and item.guid not in seen:
             seen.add(item.guid)
             result.items.append(item)
@@ -259,7 +278,8 @@ def _ics_text(component: Any, name: str) -> str:
     return plain_text(value) if value is not None else ""
 
 
-def _ics_item(component: Any) -> FeedItem | None:
+def _ics_item(component: Any, recurring: set[str]) -> FeedItem | None:
+    """One event or one occurrence; occurrences of a recurring UID are keyed by their original start."""
     uid = str(component.get("UID") or "").strip()
     dtstart = component.get("DTSTART")
     if not uid or dtstart is None:
@@ -267,7 +287,7 @@ def _ics_item(component: Any) -> FeedItem | None:
     starts, all_day, offset = _to_utc(dtstart.dt)
     recurrence = component.get("RECURRENCE-ID")
     guid = uid
-    if recurrence is not None:
+    if uid in recurring and recurrence is not None:
         guid = f"{uid}:{_to_utc(recurrence.dt)[0].strftime('%Y-%m-%dT%H:%M:%SZ')}"
     ends = None
     if component.get("DTEND") is not None:

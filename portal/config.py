@@ -63,6 +63,8 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         "FEED_MAX_BYTES": _int(env, "PORTAL_FEED_MAX_BYTES", 5 * 1024 * 1024),
         "FEED_MAX_REDIRECTS": _int(env, "PORTAL_FEED_MAX_REDIRECTS", 3),
         "FEED_WORKERS": _int(env, "PORTAL_FEED_WORKERS", 16),
+        # Whole-request deadline per feed, so a server that trickles bytes cannot hold a worker.
+        "FEED_TOTAL_TIMEOUT": _float(env, "PORTAL_FEED_TOTAL_TIMEOUT", 30.0),
         # Centre finder: the map is off unless a tile server is configured.
         "MAP_TILE_URL": env.get("PORTAL_MAP_TILE_URL") or None,
         "MAP_ATTRIBUTION": env.get("PORTAL_MAP_ATTRIBUTION", ""),

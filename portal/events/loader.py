@@ -1,0 +1,462 @@
+"""Reads content/events/ and content/partners/, validates them, syncs them into the database.
+
+Events: ``content/events/<slug>/en.md`` and/or ``zh-hk.md``; one ``event`` row per
+slug (uid ``md:<slug>``). Fields that are the same in both languages (dates,
+district, ...) may be written in either file; when both give one, they must agree.
+
+Dates: ``2026-12-05T10:00+08:00`` (offset required), ``2026-12-05`` (all day), or,
+for examples only, relative to the day of the sync: ``+14d 10:00`` (Hong Kong time)
+or ``+14d`` (all day). Files with relative dates are re-read every day.
+
+Partners: ``content/partners/<id>.yml`` -> Partner and its PartnerFeed rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..content import (
+    ContentError,
+    FileTracker,
+    Problem,
+    Progress,
+    SyncReport,
+    field_line,
+    file_hash,
+    load_yaml_file,
+    relative,
+    split_front_matter,
+)
+from ..districts import parse_districts
+from ..i18n import LANGUAGES
+from ..markdown import MarkdownRenderer
+from .model import AUDIENCES, STATUSES, Event, NewsItem, Partner, PartnerFeed
+
+SOURCE = "events"
+HK = ZoneInfo("Asia/Hong_Kong")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RELATIVE = re.compile(r"^\+(\d{1,3})d(?:\s+(\d{1,2}):(\d{2}))?$")
+PER_LANG = ("title", "venue", "address")
+SHARED = (
+    "starts", "ends", "district", "online", "organiser", "registration", "audience",
+    "topics", "fee", "free", "languages", "status", "example",
+)
+FEED_FORMATS = ("", "rss", "atom", "rdf", "ics")
+
+
+def today_hk(now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(HK).date()
+
+
+@dataclass
+class When:
+    at: datetime
+    all_day: bool
+    offset_minutes: int
+
+
+def parse_when(value: Any, today: date) -> When:
+    """A front-matter date: ISO 8601 with offset, a date alone (all day) or ``+Nd [HH:MM]``."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("needs an offset, like 2026-12-05T10:00+08:00")
+        return When(value.astimezone(UTC), False, int(value.utcoffset().total_seconds() // 60))
+    if isinstance(value, date):
+        return When(datetime.combine(value, time(), HK).astimezone(UTC), True, 480)
+    if not isinstance(value, str):
+        raise ValueError("must be a date like 2026-12-05 or 2026-12-05T10:00+08:00")
+    text = value.strip()
+    match = RELATIVE.match(text)
+    if match:
+        day = today + timedelta(days=int(match.group(1)))
+        if match.group(2) is None:
+            return When(datetime.combine(day, time(), HK).astimezone(UTC), True, 480)
+        at = datetime.combine(day, time(int(match.group(2)), int(match.group(3))), HK)
+        return When(at.astimezone(UTC), False, 480)
+    if len(text) == 10:
+        return parse_when(date.fromisoformat(text), today)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError("must be a date like 2026-12-05 or 2026-12-05T10:00+08:00") from exc
+    return parse_when(parsed, today)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value]
+    raise ValueError
+
+
+def _url_ok(value: str) -> bool:
+    return value.startswith(("https://", "http://"))
+
+
+# ---------------------------------------------------------------- partners
+
+def partner_files(content_dir: Path) -> list[Path]:
+    root = content_dir / "partners"
+    return sorted(root.glob("*.yml")) if root.is_dir() else []
+
+
+def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[str, Any]:
+    shown = relative(path, content_dir)
+    data = load_yaml_file(path, shown)
+    text = path.read_text(encoding="utf-8")
+    problems: list[Problem] = []
+    if not SLUG.match(path.stem):
+        raise ContentError(Problem(shown, 1, "file name is the partner id: lowercase letters, digits, hyphens"))
+    if not isinstance(data, dict):
+        raise ContentError(Problem(shown, 1, "a partner file is a mapping (name_en: …, name_zh: …)"))
+    known = {"name_en", "name_zh", "description_en", "description_zh", "website", "logo", "example", "feeds"}
+    for key in data:
+        if key not in known:
+            problems.append(Problem(shown, field_line(text, str(key)), f"unknown field '{key}'"))
+    if not data.get("name_en") and not data.get("name_zh"):
+        problems.append(Problem(shown, 1, "needs name_en and/or name_zh"))
+    website = str(data.get("website") or "")
+    if website and not _url_ok(website):
+        problems.append(Problem(shown, field_line(text, "website"), "'website' must start with https://"))
+    logo = str(data.get("logo") or "")
+    if logo and not (path.parent / logo).is_file():
+        problems.append(Problem(shown, field_line(text, "logo"), f"logo '{logo}' not found in content/partners/"))
+    feeds = []
+    raw_feeds = data.get("feeds") or []
+    if not isinstance(raw_feeds, list):
+        problems.append(Problem(shown, field_line(text, "feeds"), "'feeds' must be a list (- url: …)"))
+        raw_feeds = []
+    for feed in raw_feeds:
+        feed = {"url": feed} if isinstance(feed, str) else feed
+        url = str(feed.get("url") or "") if isinstance(feed, dict) else ""
+        line = field_line(text, "feeds")
+        if url:
+            line = next((n for n, ln in enumerate(text.splitlines(), 1) if url in ln), line)
+        if not _url_ok(url):
+            problems.append(Problem(shown, line, f"feed url '{url}' must start with https:// or http://"))
+            continue
+        hint = str(feed.get("format") or "")
+        lang = str(feed.get("lang") or "")
+        district = str(feed.get("district") or "")
+        if hint not in FEED_FORMATS:
+            problems.append(Problem(shown, line, f"feed format '{hint}' is not one of rss, atom, rdf, ics"))
+        if lang not in ("", *LANGUAGES):
+            problems.append(Problem(shown, line, f"feed lang '{lang}' must be en or zh-hk"))
+        if district and districts and district not in districts:
+            problems.append(Problem(shown, line, f"unknown district '{district}' (see content/districts.yml)"))
+        feeds.append({"url": url, "format_hint": hint, "default_lang": lang, "default_district": district})
+    if problems:
+        raise ContentError(problems)
+    return {
+        "id": path.stem,
+        "name_en": str(data.get("name_en") or ""),
+        "name_zh": str(data.get("name_zh") or ""),
+        "description_en": str(data.get("description_en") or "").strip(),
+        "description_zh": str(data.get("description_zh") or "").strip(),
+        "website": website,
+        "logo": logo,
+        "is_example": bool(data.get("example", False)),
+        "feeds": feeds,
+    }
+
+
+# ---------------------------------------------------------------- events
+
+@dataclass
+class EventFolder:
+    slug: str
+    files: dict[str, Path]
+    shown: dict[str, str]
+
+
+def discover(content_dir: Path) -> tuple[list[EventFolder], list[Problem]]:
+    root = content_dir / "events"
+    found, problems = [], []
+    if not root.is_dir():
+        return found, problems
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if not SLUG.match(folder.name):
+            message = "folder name: lowercase letters, digits, hyphens"
+            problems.append(Problem(relative(folder, content_dir), 1, message))
+            continue
+        files = {lang: folder / f"{lang}.md" for lang in LANGUAGES if (folder / f"{lang}.md").is_file()}
+        if not files:
+            problems.append(Problem(relative(folder, content_dir), 1, "no en.md or zh-hk.md in this event folder"))
+            continue
+        found.append(EventFolder(folder.name, files, {k: relative(p, content_dir) for k, p in files.items()}))
+    return found, problems
+
+
+def parse_event(folder: EventFolder, partners: set[str], districts: set[str], today: date) -> dict[str, Any]:
+    """Validate one event folder; the values of its ``event`` row. Raises ContentError."""
+    problems: list[Problem] = []
+    shared: dict[str, tuple[Any, str, int]] = {}  # name -> (value, shown, line)
+    values: dict[str, Any] = {}
+    for lang, path in folder.files.items():
+        shown = folder.shown[lang]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ContentError(Problem(shown, 1, "not UTF-8 text: save the file as UTF-8")) from exc
+        meta, body, _ = split_front_matter(text, shown)
+        suffix = "zh" if lang == "zh-hk" else "en"
+        for name, value in meta.items():
+            line = field_line(text, str(name))
+            if name in PER_LANG:
+                values[f"{name}_{suffix}"] = "" if value is None else str(value).strip()
+            elif name in SHARED:
+                if name in shared and shared[name][0] != value:
+                    problems.append(Problem(shown, line, f"'{name}' differs from {shared[name][1]}: write it once"))
+                shared[name] = (value, shown, line)
+            else:
+                problems.append(Problem(shown, line, f"unknown field '{name}'"))
+        if not values.get(f"title_{suffix}"):
+            problems.append(Problem(shown, field_line(text, "title", 2), "missing field 'title'"))
+        values[f"description_{suffix}"] = MarkdownRenderer(lang, lambda name: name).render(body).html
+    first_shown = next(iter(folder.shown.values()))
+
+    def where(name: str) -> tuple[str, int]:
+        return (shared[name][1], shared[name][2]) if name in shared else (first_shown, 2)
+
+    def get(name: str) -> Any:
+        return shared[name][0] if name in shared else None
+
+    if get("starts") is None:
+        problems.append(Problem(first_shown, 2, "missing field 'starts' (like 2026-12-05T10:00+08:00)"))
+    else:
+        try:
+            start = parse_when(get("starts"), today)
+            values.update(starts=start.at, all_day=start.all_day, timezone_offset_minutes=start.offset_minutes)
+        except ValueError as exc:
+            problems.append(Problem(*where("starts"), f"'starts' {exc}"))
+    values["ends"] = None
+    if get("ends") is not None:
+        try:
+            end = parse_when(get("ends"), today)
+            values["ends"] = end.at + (timedelta(days=1) if end.all_day else timedelta())
+            if "starts" in values and values["ends"] <= values["starts"]:
+                problems.append(Problem(*where("ends"), "'ends' is before 'starts'"))
+        except ValueError as exc:
+            problems.append(Problem(*where("ends"), f"'ends' {exc}"))
+    district = str(get("district") or "")
+    if district and district not in districts:
+        problems.append(Problem(*where("district"), f"unknown district '{district}' (see content/districts.yml)"))
+    organiser = str(get("organiser") or "")
+    if organiser and organiser not in partners:
+        message = f"unknown organiser '{organiser}': no content/partners/{organiser}.yml"
+        problems.append(Problem(*where("organiser"), message))
+    for name, column in (("online", "online_url"), ("registration", "registration_url")):
+        url = str(get(name) or "")
+        if url and not _url_ok(url):
+            problems.append(Problem(*where(name), f"'{name}' must be a web address starting with https://"))
+        values[column] = url
+    lists = {}
+    for name in ("audience", "topics", "languages"):
+        try:
+            lists[name] = _as_list(get(name))
+        except ValueError:
+            problems.append(Problem(*where(name), f"'{name}' must be a list like [parents, carers]"))
+            lists[name] = []
+    for item in lists["audience"]:
+        if item not in AUDIENCES:
+            message = f"unknown audience '{item}' (one of: {', '.join(AUDIENCES)})"
+            problems.append(Problem(*where("audience"), message))
+    status = str(get("status") or "scheduled")
+    if status not in STATUSES:
+        problems.append(Problem(*where("status"), f"unknown status '{status}' (one of: {', '.join(STATUSES)})"))
+    fee = "" if get("fee") is None else str(get("fee")).strip()
+    free = get("free")
+    if free is not None and not isinstance(free, bool):
+        problems.append(Problem(*where("free"), "'free' must be true or false"))
+        free = None
+    if free is None and fee:
+        free = fee.lower() in ("0", "free", "免費", "$0", "hk$0")
+    relative_dates = [
+        name for name in ("starts", "ends") if isinstance(get(name), str) and RELATIVE.match(get(name).strip())
+    ]
+    if relative_dates and not get("example"):
+        message = f"'{relative_dates[0]}': relative dates (+14d) are for example events only (add 'example: true')"
+        problems.append(Problem(*where(relative_dates[0]), message))
+    if not district and not values["online_url"]:
+        problems.append(Problem(first_shown, 2, "give a 'district' (in-person event) or an 'online' address"))
+    if problems:
+        raise ContentError(problems)
+    for field in ("title", "venue", "address", "description"):
+        values.setdefault(f"{field}_en", "")
+        values.setdefault(f"{field}_zh", "")
+    return {
+        **values,
+        "uid": f"md:{folder.slug}",
+        "source": "editor",
+        "partner_id": organiser or None,
+        "district": district,
+        "audience": ",".join(lists["audience"]),
+        "topics": ",".join(lists["topics"]),
+        "languages": ",".join(lists["languages"]),
+        "status": status,
+        "fee": fee,
+        "is_free": free,
+        "is_example": bool(get("example") or False),
+    }
+
+
+def known_districts(content_dir: Path) -> set[str]:
+    try:
+        return {row["key"] for row in parse_districts(content_dir)}
+    except ContentError:
+        return set()
+
+
+class EventSource:
+    """Events and partners in ``flask content check`` and ``flask content sync``."""
+
+    name = SOURCE
+
+    def __init__(self, today=today_hk):
+        self.today = today
+
+    def files(self, content_dir: Path) -> list[Path]:
+        paths = partner_files(content_dir)
+        for folder in discover(content_dir)[0]:
+            paths += list(folder.files.values())
+        return paths
+
+    def check(self, content_dir: Path) -> list[Problem]:
+        districts = known_districts(content_dir)
+        problems: list[Problem] = []
+        partners = set()
+        for path in partner_files(content_dir):
+            partners.add(path.stem)
+            try:
+                parse_partner(path, content_dir, districts)
+            except ContentError as exc:
+                problems += exc.problems
+        folders, layout = discover(content_dir)
+        problems += layout
+        for folder in folders:
+            try:
+                parse_event(folder, partners, districts, self.today())
+            except ContentError as exc:
+                problems += exc.problems
+        return problems
+
+    def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
+        report = SyncReport(self.name)
+        tracker = FileTracker(session, self.name)
+        districts = known_districts(content_dir)
+        partner_paths = partner_files(content_dir)
+        folders, layout = discover(content_dir)
+        report.problems += layout
+        self._sync_partners(session, content_dir, partner_paths, districts, tracker, report, progress)
+        partners = {p.stem for p in partner_paths} | set(session.scalars(select(Partner.id)))
+        today = self.today()
+        existing = {row.uid: row for row in session.scalars(select(Event).where(Event.source == "editor"))}
+        for folder in folders:
+            progress(1)
+            key = f"events/{folder.slug}"
+            raw = [p.read_bytes() for p in folder.files.values()]
+            relative_dates = any(re.search(rb"^(starts|ends):\s*['\"]?\+\d", r, re.M) for r in raw)
+            digest = file_hash(*raw, ",".join(folder.files), today.isoformat() if relative_dates else "")
+            uid = f"md:{folder.slug}"
+            if tracker.is_unchanged(key, digest) and uid in existing:
+                report.unchanged += 1
+                continue
+            try:
+                values = parse_event(folder, partners, districts, today)
+            except ContentError as exc:
+                report.problems += exc.problems
+                tracker.record_error(key, digest, exc.problems)
+                continue
+            row = existing.get(uid)
+            now = datetime.now(UTC)
+            if row is None:
+                session.add(Event(**values, content_hash=digest, first_seen=now, last_seen=now))
+                report.added += 1
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.content_hash, row.last_seen, row.hidden = digest, now, False
+                report.updated += 1
+            tracker.record_ok(key, digest)
+        on_disk = {f"md:{folder.slug}" for folder in folders}
+        for uid, row in existing.items():
+            if uid not in on_disk:
+                session.delete(row)
+                report.removed += 1
+        for path in tracker.removed():
+            if path.startswith("events/") and f"md:{path.split('/', 1)[1]}" not in on_disk:
+                tracker.forget(path)
+        return report
+
+    def _sync_partners(self, session, content_dir, paths, districts, tracker, report, progress) -> None:
+        existing = {row.id: row for row in session.scalars(select(Partner))}
+        for path in paths:
+            progress(1)
+            shown = relative(path, content_dir)
+            raw = path.read_bytes()
+            digest = file_hash(raw, ",".join(sorted(districts)))
+            if tracker.is_unchanged(shown, digest) and path.stem in existing:
+                report.unchanged += 1
+                continue
+            try:
+                values = parse_partner(path, content_dir, districts)
+            except ContentError as exc:
+                report.problems += exc.problems
+                tracker.record_error(shown, digest, exc.problems)
+                continue
+            feeds = values.pop("feeds")
+            row = existing.get(values["id"])
+            if row is None:
+                row = Partner(**values, content_hash=digest)
+                session.add(row)
+                session.flush()
+                report.added += 1
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.content_hash = digest
+                report.updated += 1
+            self._sync_feeds(session, row.id, feeds)
+            tracker.record_ok(shown, digest)
+        # A partner whose file is gone keeps its row (events and news point at it) but loses its feeds.
+        on_disk = {p.stem for p in paths}
+        for partner_id in existing:
+            if partner_id not in on_disk:
+                self._sync_feeds(session, partner_id, [])
+
+    @staticmethod
+    def _sync_feeds(session: Session, partner_id: str, feeds: list[dict[str, Any]]) -> None:
+        """Keep feed rows (and their health) by URL; a removed feed is deleted unless events point at it."""
+        query = select(PartnerFeed).where(PartnerFeed.partner_id == partner_id)
+        rows = {row.url: row for row in session.scalars(query)}
+        wanted = {feed["url"] for feed in feeds}
+        for feed in feeds:
+            row = rows.get(feed["url"])
+            if row is None:
+                other = session.scalars(select(PartnerFeed).where(PartnerFeed.url == feed["url"])).first()
+                if other is not None:  # moved between partners
+                    other.partner_id = partner_id
+                    row = other
+                else:
+                    session.add(PartnerFeed(partner_id=partner_id, **feed))
+                    continue
+            row.format_hint, row.default_lang, row.default_district = (
+                feed["format_hint"], feed["default_lang"], feed["default_district"]
+            )
+        for url, row in rows.items():
+            if url not in wanted:
+                used = session.scalars(select(Event.id).where(Event.feed_id == row.id).limit(1)).first()
+                news = session.scalars(select(NewsItem.id).where(NewsItem.feed_id == row.id).limit(1)).first()
+                if used is None and news is None:
+                    session.delete(row)

@@ -1,0 +1,232 @@
+"""Read-side queries for events and partners: filters from the query string, lists, calendar months."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from .model import AUDIENCES, Event, NewsItem, Partner, PartnerFeed
+
+HK = ZoneInfo("Asia/Hong_Kong")
+PER_PAGE = 20
+FILTER_KEYS = ("district", "from", "to", "audience", "topic", "mode", "free")
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Filters:
+    """What the visitor asked for; every field comes from (and goes back to) the query string."""
+
+    district: str = ""
+    start: date | None = None
+    end: date | None = None
+    audience: str = ""
+    topic: str = ""
+    mode: str = ""  # "" | online | in-person
+    free: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args: Any) -> Filters:
+        mode = args.get("mode", "")
+        audience = args.get("audience", "")
+        return cls(
+            district=args.get("district", "").strip(),
+            start=_parse_day(args.get("from")),
+            end=_parse_day(args.get("to")),
+            audience=audience if audience in AUDIENCES else "",
+            topic=args.get("topic", "").strip()[:60],
+            mode=mode if mode in ("online", "in-person") else "",
+            free=args.get("free") in ("1", "on", "true", "yes"),
+        )
+
+    def as_args(self) -> list[tuple[str, str]]:
+        pairs = [
+            ("district", self.district),
+            ("from", self.start.isoformat() if self.start else ""),
+            ("to", self.end.isoformat() if self.end else ""),
+            ("audience", self.audience),
+            ("topic", self.topic),
+            ("mode", self.mode),
+            ("free", "1" if self.free else ""),
+        ]
+        return [(k, v) for k, v in pairs if v]
+
+    @property
+    def query_string(self) -> str:
+        return urlencode(self.as_args())
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+    def apply(self, query: Select) -> Select:
+        if self.district:
+            query = query.where(Event.district == self.district)
+        if self.start:
+            query = query.where(Event.starts >= hk_midnight(self.start))
+        if self.end:
+            query = query.where(Event.starts < hk_midnight(self.end + timedelta(days=1)))
+        if self.audience:
+            # An event for everyone suits every audience.
+            query = query.where(or_(_in_list(Event.audience, self.audience), _in_list(Event.audience, "everyone")))
+        if self.topic:
+            query = query.where(_in_list(Event.topics, self.topic))
+        if self.mode == "online":
+            query = query.where(Event.online_url != "")
+        elif self.mode == "in-person":
+            query = query.where(Event.online_url == "")
+        if self.free:
+            query = query.where(Event.is_free.is_(True))
+        return query
+
+
+def _in_list(column, value: str):
+    """``value`` is one item of a comma-separated column (exact item, not a substring)."""
+    padded = "," + func.replace(column, ", ", ",") + ","
+    return padded.like(f"%,{value.replace('%', '').replace('_', '')},%")
+
+
+def hk_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), HK).astimezone(UTC)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Page:
+    items: list[Event]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _visible() -> Select:
+    return select(Event).where(Event.hidden.is_(False))
+
+
+def _still_on(now: datetime):
+    """Not over yet: ends in the future, or (no end) starts today or later."""
+    today_start = hk_midnight(now.astimezone(HK).date())
+    return or_(Event.ends > now, and_(Event.ends.is_(None), Event.starts >= today_start))
+
+
+def _over(now: datetime):
+    """The opposite of :func:`_still_on`, written out so NULL ends do not make both false."""
+    today_start = hk_midnight(now.astimezone(HK).date())
+    return or_(and_(Event.ends.is_not(None), Event.ends <= now), and_(Event.ends.is_(None), Event.starts < today_start))
+
+
+def upcoming_query(filters: Filters, now: datetime) -> Select:
+    return filters.apply(_visible().where(_still_on(now))).order_by(Event.starts, Event.id)
+
+
+def past_query(filters: Filters, now: datetime) -> Select:
+    return filters.apply(_visible().where(_over(now))).order_by(Event.starts.desc(), Event.id.desc())
+
+
+def paginate(session: Session, query: Select, page: int, per_page: int = PER_PAGE) -> Page:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    items = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
+    return Page(items, page, per_page, total)
+
+
+def upcoming(session: Session, filters: Filters | None = None, limit: int = 500, now: datetime | None = None):
+    return list(session.scalars(upcoming_query(filters or Filters(), now or now_utc()).limit(limit)))
+
+
+def topics_in_use(session: Session) -> list[str]:
+    found: set[str] = set()
+    for value in session.scalars(select(Event.topics).where(Event.hidden.is_(False))):
+        found.update(t.strip() for t in (value or "").split(",") if t.strip())
+    return sorted(found)
+
+
+@dataclass
+class Month:
+    first: date
+    weeks: list[list[date | None]]
+    by_day: dict[date, list[Event]]
+
+    @property
+    def prev(self) -> str:
+        return (self.first - timedelta(days=1)).strftime("%Y-%m")
+
+    @property
+    def next(self) -> str:
+        return (self.first + timedelta(days=32)).replace(day=1).strftime("%Y-%m")
+
+
+def parse_month(value: str | None, today: date) -> date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def month_view(session: Session, first: date, filters: Filters) -> Month:
+    """A month as weeks (Monday first) and the visible events of each day (Hong Kong dates)."""
+    last = (first + timedelta(days=32)).replace(day=1)
+    query = filters.apply(_visible()).where(Event.starts >= hk_midnight(first), Event.starts < hk_midnight(last))
+    by_day: dict[date, list[Event]] = {}
+    for event in session.scalars(query.order_by(Event.starts, Event.id)):
+        by_day.setdefault(event.starts.astimezone(HK).date(), []).append(event)
+    weeks = [
+        [day if day.month == first.month else None for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    return Month(first, weeks, by_day)
+
+
+def partners(session: Session) -> list[Partner]:
+    return list(session.scalars(select(Partner).order_by(Partner.is_example, Partner.name_en)))
+
+
+def partner_feeds(session: Session, partner_id: str) -> list[PartnerFeed]:
+    query = select(PartnerFeed).where(PartnerFeed.partner_id == partner_id).order_by(PartnerFeed.id)
+    return list(session.scalars(query))
+
+
+def partner_news(session: Session, partner_id: str, limit: int = 10) -> list[NewsItem]:
+    query = (
+        select(NewsItem)
+        .where(NewsItem.partner_id == partner_id, NewsItem.hidden.is_(False))
+        .order_by(NewsItem.published.desc().nulls_last(), NewsItem.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def partner_upcoming(session: Session, partner_id: str, now: datetime | None = None, limit: int = 50) -> list[Event]:
+    query = upcoming_query(Filters(), now or now_utc()).where(Event.partner_id == partner_id).limit(limit)
+    return list(session.scalars(query))

@@ -1,0 +1,237 @@
+"""Event and partner pages, subscriptions (.ics, Atom), home panel and sitemap entries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote_plus
+
+from babel.dates import format_skeleton, get_day_names
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..db import get_session
+from ..districts import all_districts
+from ..i18n import current_lang
+from ..templating import absolute_url
+from . import export, queries
+from .model import AUDIENCES, Event, Partner
+
+bp = Blueprint("events", __name__, url_prefix="/<lang:lang_code>/events")
+partners_bp = Blueprint("partners", __name__, url_prefix="/<lang:lang_code>/partners")
+
+AUDIENCE_LABELS = {
+    "parents": _l("Parents"),
+    "couples": _l("Couples"),
+    "carers": _l("Carers"),
+    "elderly": _l("Older people"),
+    "children": _l("Children"),
+    "youth": _l("Young people"),
+    "everyone": _l("Everyone"),
+}
+STATUS_LABELS = {
+    "scheduled": _l("Scheduled"),
+    "cancelled": _l("Cancelled"),
+    "postponed": _l("Postponed"),
+    "full": _l("Full"),
+}
+RESULT_LABELS = {
+    "": _l("Not fetched yet"),
+    "ok": _l("Fetched successfully"),
+    "not-modified": _l("No change since the last fetch"),
+    "error": _l("Failed"),
+}
+ERROR_LABELS = {
+    "timeout": _l("The feed's server took too long to answer."),
+    "http-status": _l("The feed's server answered with an error."),
+    "too-large": _l("The feed is too large."),
+    "not-a-feed": _l("The address does not return a feed we can read (RSS, Atom or iCalendar)."),
+    "too-many-redirects": _l("The address redirects too many times."),
+    "bad-scheme": _l("The address must start with http:// or https://."),
+    "connection": _l("We could not connect to the feed's server."),
+    "encoding": _l("The feed's text encoding could not be read."),
+    "": _l("Unknown problem."),
+}
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+        abort(404)
+    return int(raw)
+
+
+def _common(session, filters: queries.Filters) -> dict:
+    districts = all_districts(session)
+    return {
+        "filters": filters,
+        "districts": districts,
+        "district_names": {d.key: d.name(current_lang()) for d in districts},
+        "audiences": [(key, AUDIENCE_LABELS[key]) for key in AUDIENCES],
+        "audience_labels": AUDIENCE_LABELS,
+        "status_labels": STATUS_LABELS,
+        "topics": queries.topics_in_use(session),
+        "partner_names": {p.id: p.name(current_lang()) for p in queries.partners(session)},
+    }
+
+
+def _filters() -> queries.Filters:
+    return queries.Filters.from_args(request.args)
+
+
+@bp.get("")
+def index():
+    session, filters = get_session(), _filters()
+    page = queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), _page_number())
+    return render_template("events/list.html", page=page, past=False, **_common(session, filters))
+
+
+@bp.get("/past")
+def past():
+    session, filters = get_session(), _filters()
+    page = queries.paginate(session, queries.past_query(filters, queries.now_utc()), _page_number())
+    return render_template("events/list.html", page=page, past=True, **_common(session, filters))
+
+
+@bp.get("/calendar")
+def month():
+    session, filters = get_session(), _filters()
+    today = queries.now_utc().astimezone(queries.HK).date()
+    first = queries.parse_month(request.args.get("month"), today)
+    view = queries.month_view(session, first, filters)
+    return render_template("events/calendar.html", month=view, today=today, **_common(session, filters))
+
+
+def event_url(event: Event) -> str:
+    return absolute_url(url_for("events.event", event_id=event.id))
+
+
+def _plain(event: Event) -> str:
+    lang = current_lang()
+    when = event.starts.astimezone(queries.HK).strftime("%Y-%m-%d" if event.all_day else "%Y-%m-%d %H:%M")
+    place = event.venue(lang) or event.address(lang) or (_("Online") if event.online_url else "")
+    text = Markup(event.description(lang)).striptags()
+    return " · ".join(part for part in (when, place, str(STATUS_LABELS.get(event.status, "")), text) if part)
+
+
+@bp.get("/feed.ics")
+def feed_ics():
+    events = queries.upcoming(get_session(), _filters())
+    body = export.to_ics(events, current_lang(), event_url, _("Family Portal events"))
+    return Response(body, mimetype="text/calendar")
+
+
+@bp.get("/feed.atom")
+def feed_atom():
+    events = queries.upcoming(get_session(), _filters(), limit=100)
+    self_url = absolute_url(request.full_path.rstrip("?"))
+    body = export.to_atom(events, current_lang(), event_url, self_url, _("Family Portal events"), _plain)
+    return Response(body, mimetype="application/atom+xml")
+
+
+def _get_event(event_id: int) -> Event:
+    event = get_session().get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.get("/<int:event_id>")
+def event(event_id: int):
+    session, lang = get_session(), current_lang()
+    found = _get_event(event_id)
+    partner = session.get(Partner, found.partner_id) if found.partner_id else None
+    organiser_url = absolute_url(url_for("partners.profile", partner_id=partner.id)) if partner else ""
+    address = found.address(lang)
+    organiser = partner.name(lang) if partner else ""
+    return render_template(
+        "events/event.html",
+        event=found,
+        partner=partner,
+        json_ld=Markup(export.json_ld(found, lang, event_url(found), organiser, organiser_url)),
+        directions=f"https://www.google.com/maps/search/?api=1&query={quote_plus(address)}" if address else "",
+        is_past=(found.ends or found.starts) < datetime.now(UTC),
+        **_common(session, queries.Filters()),
+    )
+
+
+@bp.get("/<int:event_id>.ics")
+def event_ics(event_id: int):
+    found = _get_event(event_id)
+    body = export.to_ics([found], current_lang(), event_url, found.title(current_lang()))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f"attachment; filename=event-{found.id}.ics"
+    return response
+
+
+@partners_bp.get("")
+def index_partners():
+    session = get_session()
+    return render_template("partners/list.html", partners=queries.partners(session))
+
+
+@partners_bp.get("/<partner_id>")
+def profile(partner_id: str):
+    session = get_session()
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        abort(404)
+    return render_template(
+        "partners/profile.html",
+        partner=partner,
+        events=queries.partner_upcoming(session, partner_id),
+        news=queries.partner_news(session, partner_id),
+        feeds=queries.partner_feeds(session, partner_id),
+        result_labels=RESULT_LABELS,
+        error_labels=ERROR_LABELS,
+        **_common(session, queries.Filters()),
+    )
+
+
+def event_when(event: Event) -> str:
+    """When, in Hong Kong time, in the page's language (dates alone for all-day events)."""
+    start = event.starts.astimezone(queries.HK)
+    if event.all_day:
+        text = format_date(start.date(), "full")
+        if event.ends:
+            last = (event.ends.astimezone(queries.HK) - timedelta(days=1)).date()
+            if last > start.date():
+                text += " – " + format_date(last, "full")
+        return text
+    text = format_date(start.date(), "full") + " " + start.strftime("%H:%M")
+    if event.ends:
+        end = event.ends.astimezone(queries.HK)
+        same_day = end.date() == start.date()
+        end_text = end.strftime("%H:%M") if same_day else format_date(end.date(), "full") + " " + end.strftime("%H:%M")
+        text += " – " + end_text
+    return text
+
+
+def format_month(first) -> str:
+    return format_skeleton("yMMMM", first, locale=get_locale())
+
+
+def weekday_names() -> list[str]:
+    """Monday first, as the calendar's columns."""
+    names = get_day_names("wide", locale=get_locale())
+    return [names[i] for i in range(7)]
+
+
+def home_context() -> dict:
+    session = get_session()
+    return {
+        "upcoming_events": queries.upcoming(session, limit=4),
+        "status_labels": STATUS_LABELS,
+    }
+
+
+def sitemap_paths() -> list[str]:
+    session = get_session()
+    paths = ["/events", "/events/past", "/events/calendar", "/partners"]
+    paths += [f"/partners/{pid}" for pid in session.scalars(select(Partner.id).order_by(Partner.id))]
+    query = select(Event.id).where(Event.hidden.is_(False)).order_by(Event.id)
+    paths += [f"/events/{event_id}" for event_id in session.scalars(query)]
+    return paths

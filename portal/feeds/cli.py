@@ -1,0 +1,112 @@
+"""``flask feeds refresh``: fetch every partner feed at once, each in isolation."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ..content import content_changed
+from ..db import session_scope
+from ..events.model import PartnerFeed
+from .fetch import FetchError, FetchSettings, fetch
+from .parse import ParseError, parse_feed
+from .store import FeedOutcome, record_error, record_not_modified, store_feed
+
+feeds_cli = AppGroup("feeds", help="Fetch partner NGO feeds into events and news.")
+
+
+def _feed_rows(app: Flask, feed_ids: Iterable[int] | None) -> list[tuple[int, str, str, str, str, str]]:
+    """(id, label, url, format hint, etag, last-modified) of the feeds to refresh, in id order."""
+    with session_scope(app) as session:
+        query = select(PartnerFeed).order_by(PartnerFeed.id)
+        if feed_ids is not None:
+            query = query.where(PartnerFeed.id.in_(list(feed_ids)))
+        return [
+            (f.id, f"{f.partner_id}/{f.url}", f.url, f.format_hint, f.etag, f.last_modified)
+            for f in session.scalars(query)
+        ]
+
+
+def refresh_one(app: Flask, row: tuple[int, str, str, str, str, str], settings: FetchSettings) -> FeedOutcome:
+    """Fetch, parse and store one feed; every failure is caught here and recorded on the feed."""
+    feed_id, label, url, hint, etag, last_modified = row
+    outcome = FeedOutcome(feed_id=feed_id, label=label)
+    try:
+        fetched = fetch(url, settings, etag=etag, last_modified=last_modified)
+        if fetched.not_modified:
+            return record_not_modified(app, feed_id, outcome)
+        parsed = parse_feed(fetched.body, fetched.content_type, hint)
+        return store_feed(app, feed_id, fetched, parsed, outcome)
+    except (FetchError, ParseError) as exc:
+        return _safe_record(app, feed_id, exc.kind, exc.message, outcome)
+    except Exception as exc:  # noqa: BLE001 - one feed must never stop the others
+        app.logger.exception("feed %s failed", label)
+        message = f"Something unexpected went wrong while reading the feed ({exc})."
+        return _safe_record(app, feed_id, "", message, outcome)
+
+
+def _safe_record(app: Flask, feed_id: int, kind: str, message: str, outcome: FeedOutcome) -> FeedOutcome:
+    try:
+        return record_error(app, feed_id, kind, message, outcome)
+    except Exception:  # noqa: BLE001 - the database itself failed; still report the feed
+        outcome.result, outcome.error, outcome.error_kind = "error", message, kind
+        return outcome
+
+
+def refresh_feeds(
+    app: Flask, feed_ids: Iterable[int] | None = None, on_done: Callable[[FeedOutcome], None] | None = None
+) -> list[FeedOutcome]:
+    """Refresh the feeds concurrently (FEED_WORKERS threads); outcomes in feed id order."""
+    rows = _feed_rows(app, feed_ids)
+    settings = FetchSettings.from_config(app.config)
+    outcomes: list[FeedOutcome] = []
+    if rows:
+        workers = max(1, min(int(app.config["FEED_WORKERS"]), len(rows)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feed") as pool:
+            futures = [pool.submit(refresh_one, app, row, settings) for row in rows]
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes.append(outcome)
+                if on_done is not None:
+                    on_done(outcome)
+    outcomes.sort(key=lambda outcome: outcome.feed_id)
+    if any(outcome.changed for outcome in outcomes):
+        with app.app_context():
+            content_changed(app, {"events", "news"})
+    return outcomes
+
+
+@feeds_cli.command("refresh")
+@click.option("--feed", "feed_ids", type=int, multiple=True, help="Only this feed id (repeatable).")
+def refresh_command(feed_ids: tuple[int, ...]) -> None:
+    """Fetch every partner feed; one line per feed; exit 1 only when every feed failed."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    total = len(_feed_rows(app, feed_ids or None))
+    if not total:
+        click.echo("No partner feeds are registered (add them in content/partners/ and run `flask content sync`).")
+        return
+    show_bar = sys.stdout.isatty()
+    with click.progressbar(length=total, label="Refreshing feeds", file=None if show_bar else _Null()) as bar:
+        outcomes = refresh_feeds(app, feed_ids or None, on_done=lambda _outcome: bar.update(1))
+    for outcome in outcomes:
+        click.echo(outcome.summary(), err=outcome.failed)
+    failed = sum(outcome.failed for outcome in outcomes)
+    click.echo(f"{len(outcomes) - failed} of {len(outcomes)} feed(s) refreshed, {failed} failed.")
+    if failed == len(outcomes):
+        sys.exit(1)
+
+
+class _Null:
+    """A file that swallows the progress bar when stdout is not a terminal."""
+
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass

@@ -345,3 +345,20 @@ def test_home_panel_and_sitemap(app):
 def test_unknown_event_is_404(app):
     assert app.test_client().get("/en/events/999999").status_code == 404
     assert app.test_client().get("/en/partners/nobody").status_code == 404
+
+
+def test_removed_feed_is_detached_not_deleted(make_app, content_copy):
+    partner = content_copy / "partners" / "real-ngo.yml"
+    partner.write_text("name_en: Real NGO\nfeeds:\n  - url: https://ngo.example/a.xml\n", encoding="utf-8")
+    app = make_app(CONTENT_DIR=str(content_copy))
+    sync_content(app)
+    with session_scope(app) as session:
+        feed_id = session.scalars(select(PartnerFeed.id)).one()
+    future = add_event(app, "from-feed", 5, source="feed", feed_id=feed_id, partner_id="real-ngo")
+    past = add_event(app, "old-from-feed", -5, source="feed", feed_id=feed_id, partner_id="real-ngo")
+    partner.write_text("name_en: Real NGO\nfeeds: []\n", encoding="utf-8")
+    sync_content(app)
+    with session_scope(app) as session:
+        assert session.scalars(select(PartnerFeed)).all() == []
+        assert session.get(Event, future).hidden and session.get(Event, future).feed_id is None
+        assert not session.get(Event, past).hidden

@@ -456,7 +456,18 @@ class EventSource:
             )
         for url, row in rows.items():
             if url not in wanted:
-                used = session.scalars(select(Event.id).where(Event.feed_id == row.id).limit(1)).first()
-                news = session.scalars(select(NewsItem.id).where(NewsItem.feed_id == row.id).limit(1)).first()
-                if used is None and news is None:
-                    session.delete(row)
+                _detach_feed(session, row)
+
+
+def _detach_feed(session: Session, feed: PartnerFeed) -> None:
+    """A feed removed from its partner's file is no longer refreshed: its rows are kept (never deleted)
+    but detached, and its events still to come are hidden like events gone from a feed."""
+    now = datetime.now(UTC)
+    for event in session.scalars(select(Event).where(Event.feed_id == feed.id)):
+        event.feed_id = None
+        if event.starts > now:
+            event.hidden = True
+    for item in session.scalars(select(NewsItem).where(NewsItem.feed_id == feed.id)):
+        item.feed_id = None
+    session.flush()
+    session.delete(feed)

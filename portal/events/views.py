@@ -145,7 +145,7 @@ def event(event_id: int):
     found = _get_event(event_id)
     partner = session.get(Partner, found.partner_id) if found.partner_id else None
     organiser_url = absolute_url(url_for("partners.profile", partner_id=partner.id)) if partner else ""
-    address = found.address(lang)
+    address = found.address(lang) or found.venue(lang)
     organiser = partner.name(lang) if partner else ""
     return render_template(
         "events/event.html",

@@ -24,7 +24,7 @@ from .security import configure_security
 from .templating import configure_templates
 
 # Capability sub-packages, in the order their blueprints are registered.
-CAPABILITIES = ["articles", "help", "selfcheck", "centres", "events", "feeds"]
+CAPABILITIES = ["articles", "help", "selfcheck", "centres", "events", "feeds", "search"]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -67,7 +67,7 @@ def test_without_javascript_the_list_and_coordinates_form_work(live_server, brow
         "button", name="Use my location"
     ).is_visible()
     page.get_by_label("District").select_option("tuen-mun")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     assert page.locator("h3.centre-name").count() == 3
     page.get_by_text("Find by map coordinates").click()
     page.get_by_label("Latitude").fill("22.2785")

@@ -1,0 +1,50 @@
+"""Search across articles, events, self-check tools, centres and partner news, in either language.
+
+``search(session, query, lang, kinds, page)`` is the one interface; the backend
+(SQLite FTS5 or PostgreSQL full text) follows the database. The index is kept
+current by a content-change listener (``flask content sync``, ``flask feeds
+refresh``) and can be rebuilt with ``flask search reindex``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from ..content import on_content_changed
+from ..db import session_scope
+from . import model  # noqa: F401  (registers the index table)
+from .engine import reindex, search
+from .providers import kinds_for_changes
+from .views import bp
+
+__all__ = ["init_app", "reindex", "search"]
+
+log = logging.getLogger(__name__)
+search_cli = AppGroup("search", help="Maintain the search index.")
+
+
+def reindex_changed(app: Flask, changed: set[str]) -> None:
+    """Content listener: rebuild the index of the kinds whose content just changed."""
+    kinds = kinds_for_changes(changed)
+    if kinds:
+        with session_scope(app) as session:
+            count = reindex(session, kinds)
+        log.info("search: reindexed %s (%d documents)", ", ".join(sorted(kinds)), count)
+
+
+@search_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the whole search index from the database."""
+    with session_scope(current_app._get_current_object()) as session:
+        count = reindex(session)
+    click.echo(f"Indexed {count} documents.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    on_content_changed(app, reindex_changed)
+    app.cli.add_command(search_cli)

@@ -1,0 +1,137 @@
+"""Two full-text backends behind one small interface: write rows, find rows.
+
+Both index the same normalised token strings and both rank title matches above
+body matches (FTS5 ``bm25`` column weights 10:1; PostgreSQL ``setweight`` A/B with
+``ts_rank`` weights 1.0 / 0.1). Terms are always our own clean tokens, quoted, so
+the query syntax of neither engine is reachable from user input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from .model import POSTGRES_DDL, SQLITE_DDL
+
+
+class Backend:
+    name = ""
+    ddl: tuple[str, ...] = ()
+
+    def ensure(self, session: Session) -> None:
+        for statement in self.ddl:
+            session.execute(text(statement))
+
+    def index_rows(self, session: Session, ids: Sequence[int]) -> None:
+        raise NotImplementedError
+
+    def delete_rows(self, session: Session, ids: Sequence[int]) -> None:
+        raise NotImplementedError
+
+    def find(
+        self,
+        session: Session,
+        terms: Sequence[str],
+        any_term: bool,
+        lang: str,
+        limit: int,
+        offset: int,
+        kinds: Sequence[str],
+    ) -> tuple[list[int], dict[str, int]]:
+        """Ids of one page of matches, best first, and the number of matches per kind (all kinds)."""
+        raise NotImplementedError
+
+
+def _kind_filter(kinds: Sequence[str]) -> tuple[str, dict]:
+    if not kinds:
+        return "", {}
+    return " AND d.kind IN :kinds", {"kinds": list(kinds)}
+
+
+def _expanding(statement: str, kinds: Sequence[str]):
+    query = text(statement)
+    return query.bindparams(bindparam("kinds", expanding=True)) if kinds else query
+
+
+class SqliteBackend(Backend):
+    name = "sqlite"
+    ddl = SQLITE_DDL
+
+    def index_rows(self, session: Session, ids: Sequence[int]) -> None:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            session.execute(
+                text(
+                    "INSERT INTO search_fts (rowid, title, body) "
+                    "SELECT id, title_tokens, body_tokens FROM search_doc WHERE id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)),
+                {"ids": chunk},
+            )
+
+    def delete_rows(self, session: Session, ids: Sequence[int]) -> None:
+        for start in range(0, len(ids), 500):
+            session.execute(
+                text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True)),
+                {"ids": list(ids[start : start + 500])},
+            )
+
+    def find(self, session, terms, any_term, lang, limit, offset, kinds):
+        match = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
+        where = "search_fts MATCH :match AND d.lang = :lang"
+        counts = session.execute(
+            text(f"SELECT d.kind, count(*) FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+                 f"WHERE {where} GROUP BY d.kind"),
+            {"match": match, "lang": lang},
+        ).all()  # fmt: skip
+        kind_sql, params = _kind_filter(kinds)
+        rows = session.execute(
+            _expanding(
+                f"SELECT d.id FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+                f"WHERE {where}{kind_sql} ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT :limit OFFSET :offset",
+                kinds,
+            ),
+            {"match": match, "lang": lang, "limit": limit, "offset": offset, **params},
+        ).all()
+        return [row[0] for row in rows], dict(counts)
+
+
+class PostgresBackend(Backend):
+    name = "postgresql"
+    ddl = POSTGRES_DDL
+
+    def index_rows(self, session: Session, ids: Sequence[int]) -> None:
+        session.execute(
+            text(
+                "UPDATE search_doc SET tsv = setweight(to_tsvector('simple', title_tokens), 'A') "
+                "|| setweight(to_tsvector('simple', body_tokens), 'B') WHERE id = ANY(:ids)"
+            ),
+            {"ids": list(ids)},
+        )
+
+    def delete_rows(self, session: Session, ids: Sequence[int]) -> None:
+        """Nothing to do: the tsvector lives in the row itself."""
+
+    def find(self, session, terms, any_term, lang, limit, offset, kinds):
+        query = (" | " if any_term else " & ").join(f"'{term}'" for term in terms)
+        where = "d.tsv @@ q AND d.lang = :lang"
+        source = "FROM search_doc d, to_tsquery('simple', :query) q"
+        counts = session.execute(
+            text(f"SELECT d.kind, count(*) {source} WHERE {where} GROUP BY d.kind"), {"query": query, "lang": lang}
+        ).all()
+        kind_sql, params = _kind_filter(kinds)
+        rows = session.execute(
+            _expanding(
+                f"SELECT d.id {source} WHERE {where}{kind_sql} "
+                "ORDER BY ts_rank('{0.0, 0.0, 0.1, 1.0}', d.tsv, q) DESC, d.id LIMIT :limit OFFSET :offset",
+                kinds,
+            ),
+            {"query": query, "lang": lang, "limit": limit, "offset": offset, **params},
+        ).all()
+        return [row[0] for row in rows], dict(counts)
+
+
+def backend_for(session: Session) -> Backend:
+    dialect = session.get_bind().dialect.name
+    return PostgresBackend() if dialect == "postgresql" else SqliteBackend()

@@ -1,0 +1,176 @@
+"""The one interface: ``search(session, query, lang, kinds, page)``, and the indexer behind it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..db import get_state, lock_for_writing, set_state, utcnow
+from . import providers
+from .backends import backend_for
+from .model import SearchDoc
+from .providers import Doc
+from .text import Query, clean, index_tokens, parse_query, stem
+
+PAGE_SIZE = 10
+MAX_PAGE = 50
+SNIPPET_CHARS = 180
+STATE_KEY = "search_indexed_at"
+
+
+def all_kinds() -> list[str]:
+    return list(providers.PROVIDERS)
+
+
+# --- indexing ---------------------------------------------------------------------------------
+
+
+def replace_documents(session: Session, kinds: Iterable[str], docs: Iterable[Doc]) -> int:
+    """Swap every indexed document of ``kinds`` for ``docs`` (in the caller's transaction)."""
+    backend = backend_for(session)
+    backend.ensure(session)
+    kinds = list(kinds)
+    old = list(session.scalars(select(SearchDoc.id).where(SearchDoc.kind.in_(kinds))))
+    backend.delete_rows(session, old)
+    session.execute(delete(SearchDoc).where(SearchDoc.id.in_(old)))
+    rows = [_row(doc) for doc in docs if doc.title or doc.body]
+    session.add_all(rows)
+    session.flush()
+    backend.index_rows(session, [row.id for row in rows])
+    return len(rows)
+
+
+def _row(doc: Doc) -> SearchDoc:
+    return SearchDoc(
+        kind=doc.kind, key=doc.key[:200], lang=doc.lang, title=doc.title[:500], body=doc.body,
+        endpoint=doc.endpoint, args_json=json.dumps(doc.args), url=doc.url[:1000], day=doc.day,
+        title_tokens=index_tokens(doc.title), body_tokens=index_tokens(doc.body),
+    )  # fmt: skip
+
+
+def reindex(session: Session, kinds: Iterable[str] | None = None) -> int:
+    """Rebuild the index for some kinds (all when None) from the database rows they come from."""
+    lock_for_writing(session, "search-index")
+    kinds = [k for k in (all_kinds() if kinds is None else kinds) if k in providers.PROVIDERS]
+    docs = [doc for kind in kinds for doc in providers.documents(session, kind)]
+    count = replace_documents(session, kinds, docs)
+    set_state(session, STATE_KEY, utcnow().isoformat())
+    return count
+
+
+def index_is_built(session: Session) -> bool:
+    return bool(get_state(session, STATE_KEY))
+
+
+# --- searching --------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    doc: SearchDoc
+    snippet: Markup
+
+
+@dataclass
+class Results:
+    query: Query
+    page: int
+    total: int  # matches in the chosen kinds
+    hits: list[Hit] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # matches per kind, whatever the filter
+    any_term: bool = False  # True when no document had every term and we show documents with some
+
+    @property
+    def pages(self) -> int:
+        return min(MAX_PAGE, max(1, -(-self.total // PAGE_SIZE)))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def search(session: Session, query: str, lang: str, kinds: Sequence[str] = (), page: int = 1) -> Results:
+    """Documents in ``lang`` matching every term of ``query`` (or, failing that, any term), best first."""
+    parsed = parse_query(query)
+    page = min(max(1, page), MAX_PAGE)
+    kinds = [k for k in kinds if k in providers.PROVIDERS]
+    if not parsed:
+        return Results(parsed, page, 0)
+    backend = backend_for(session)
+    offset = (page - 1) * PAGE_SIZE
+    any_term = False
+    ids, counts = backend.find(session, parsed.terms, False, lang, PAGE_SIZE, offset, kinds)
+    if not counts and len(parsed.terms) > 1:
+        any_term = True
+        ids, counts = backend.find(session, parsed.terms, True, lang, PAGE_SIZE, offset, kinds)
+    rows = {row.id: row for row in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
+    hits = [Hit(rows[i], snippet(rows[i].body, parsed)) for i in ids if i in rows]
+    total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)
+    return Results(parsed, page, total, hits, counts, any_term)
+
+
+# --- snippets ---------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[0-9A-Za-z]+(?:['’][A-Za-z]+)?")
+
+
+def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
+    """Where the query's words appear in the original text (English word forms, Chinese phrases)."""
+    spans: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text):
+        if stem(m.group().lower().replace("’", "'").split("'")[0]) in query.stems:
+            spans.append(m.span())
+    folded = clean(text)  # same length as text in all but rare cases; checked below
+    if len(folded) != len(text):
+        folded = text.lower()
+    for phrase in query.phrases:
+        pieces = [phrase] if phrase in folded else [phrase[i : i + 2] for i in range(len(phrase) - 1)] or [phrase]
+        for piece in pieces:
+            start = folded.find(piece)
+            while start != -1:
+                spans.append((start, start + len(piece)))
+                start = folded.find(piece, start + len(piece))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, query: Query) -> Markup:
+    """``text`` HTML-escaped, each match wrapped in <mark>."""
+    out, last = [], 0
+    for start, end in match_spans(text, query):
+        out += [escape(text[last:start]), Markup("<mark>"), escape(text[start:end]), Markup("</mark>")]
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def snippet(body: str, query: Query, size: int = SNIPPET_CHARS) -> Markup:
+    """A window of the body around the first match, with the matches highlighted."""
+    text = " ".join(body.split())
+    spans = match_spans(text, query)
+    start = max(0, spans[0][0] - size // 3) if spans else 0
+    if start:
+        space = text.find(" ", start, spans[0][0])
+        start = space + 1 if space != -1 and space - start < 20 else start
+    end = min(len(text), start + size)
+    piece = highlight(text[start:end], query)
+    return Markup("").join([Markup("… ") if start else Markup(""), piece, Markup(" …") if end < len(text) else ""])

@@ -1,0 +1,138 @@
+"""What gets indexed: one small function per kind, turning that kind's rows into documents.
+
+Adding a kind = one function decorated with ``@provider("kind", "content-kind", ...)``.
+The content kinds are the names passed to ``content_changed`` (content source
+names, ``events``/``feeds`` for feed refreshes) that should reindex it. A kind
+whose package is absent is skipped (its import fails with ImportError).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+LANGS = ("en", "zh-hk")
+MAX_BODY_CHARS = 20000
+
+
+@dataclass
+class Doc:
+    kind: str
+    key: str
+    lang: str
+    title: str
+    body: str = ""
+    endpoint: str = ""
+    args: dict = field(default_factory=dict)
+    url: str = ""
+    day: date | None = None
+
+
+Provider = Callable[[Session], Iterable[Doc]]
+
+
+@dataclass
+class KindProvider:
+    kind: str
+    triggers: frozenset[str]
+    fn: Provider
+
+
+PROVIDERS: dict[str, KindProvider] = {}
+
+
+def provider(kind: str, *triggers: str) -> Callable[[Provider], Provider]:
+    def register(fn: Provider) -> Provider:
+        PROVIDERS[kind] = KindProvider(kind, frozenset({kind, *triggers}), fn)
+        return fn
+
+    return register
+
+
+def kinds_for_changes(changed: Iterable[str]) -> set[str]:
+    changed = set(changed)
+    return {p.kind for p in PROVIDERS.values() if p.triggers & changed}
+
+
+def documents(session: Session, kind: str) -> list[Doc]:
+    """The documents of one kind, or none when that kind's package is not installed."""
+    try:
+        return list(PROVIDERS[kind].fn(session))
+    except ImportError:
+        return []
+
+
+def _join(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p)[:MAX_BODY_CHARS]
+
+
+@provider("articles")
+def articles(session: Session) -> Iterator[Doc]:
+    from ..articles.model import Article, Tag
+
+    labels = {(t.key, t.lang): t.label for t in session.scalars(select(Tag))}
+    for a in session.scalars(select(Article)):
+        tags = " ".join(labels.get((key, a.lang), key) for key in a.tags)
+        yield Doc(
+            "articles", a.slug, a.lang, a.title, _join(a.summary, tags, a.plain_text),
+            "articles.article", {"slug": a.slug}, day=a.published,
+        )  # fmt: skip
+
+
+@provider("selfcheck")
+def selfcheck(session: Session) -> Iterator[Doc]:
+    from ..selfcheck.model import SelfCheckTool
+
+    for row in session.scalars(select(SelfCheckTool)):
+        tool = row.tool()
+        for lang in LANGS:
+            title = tool.title.get(lang) or tool.title.get("en", "")
+            body = _join(tool.summary.get(lang, ""), tool.audience.get(lang, ""))
+            yield Doc("selfcheck", tool.id, lang, title, body, "selfcheck.intro", {"tool_id": tool.id})
+
+
+@provider("centres", "districts")
+def centres(session: Session) -> Iterator[Doc]:
+    from ..centres.model import Centre
+    from ..districts import District
+
+    districts = {d.key: d for d in session.scalars(select(District))}
+    for c in session.scalars(select(Centre)):
+        d = districts.get(c.district_key)
+        for lang in LANGS:
+            district = (d.name_zh if lang == "zh-hk" else d.name_en) if d else ""
+            body = _join(c.operator(lang), district, c.address(lang), c.boundary(lang))
+            yield Doc("centres", c.key, lang, c.name(lang), body, "centres.centre", {"key": c.key})
+
+
+@provider("events", "feeds", "partners")
+def events(session: Session) -> Iterator[Doc]:
+    from ..events.model import Event
+
+    for e in session.scalars(select(Event).where(Event.hidden.is_(False))):
+        for lang in LANGS:
+            body = _join(e.description(lang), e.venue(lang), e.address(lang), e.topics)
+            yield Doc(
+                "events", str(e.id), lang, e.title(lang), body,
+                "events.event", {"event_id": e.id}, url=e.original_url, day=e.starts.date(),
+            )  # fmt: skip
+
+
+@provider("news", "events", "feeds", "partners")
+def news(session: Session) -> Iterator[Doc]:
+    from ..events.model import NewsItem
+
+    for n in session.scalars(select(NewsItem).where(NewsItem.hidden.is_(False))):
+        langs = [n.lang] if n.lang in LANGS else list(LANGS)
+        day = n.published.date() if n.published else None
+        for lang in langs:
+            yield Doc("news", str(n.id), lang, n.title, _join(n.summary), url=n.url, day=day)
+
+
+def doc_args(args_json: str) -> dict:
+    return json.loads(args_json or "{}")

@@ -1,0 +1,94 @@
+"""``/<lang>/search?q=…&kind=…`` and the OpenSearch description."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from ..cache import never_cache_this_page
+from ..db import get_session, session_scope
+from ..i18n import current_lang
+from .engine import index_is_built, reindex
+from .engine import search as run_search
+from .model import SearchDoc
+from .providers import PROVIDERS, doc_args
+from .text import MAX_QUERY_CHARS
+
+bp = Blueprint("search", __name__, url_prefix="/<lang:lang_code>")
+
+KIND_LABELS = {
+    "articles": _l("Articles"),
+    "events": _l("Events"),
+    "selfcheck": _l("Self-checks"),
+    "centres": _l("Centres"),
+    "news": _l("Partner news"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def result_url(doc: SearchDoc) -> str:
+    """The page of a result; an external link (feeds) when the kind has no page of its own here."""
+    if doc.endpoint:
+        try:
+            return url_for(doc.endpoint, lang_code=doc.lang, **doc_args(doc.args_json))
+        except BuildError:
+            pass
+    return doc.url
+
+
+def printable(text: str) -> str:
+    """The query as it may be shown back: control and format characters (bidi overrides too) removed."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+
+
+def _page_number() -> int:
+    try:
+        return int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+def _categories(lang: str) -> list:
+    try:
+        from ..articles.model import Category
+    except ImportError:
+        return []
+    return list(get_session().scalars(select(Category).where(Category.lang == lang).order_by(Category.position)))
+
+
+@bp.get("/search")
+def search():
+    """The results page; without a query, just the search form."""
+    never_cache_this_page()  # any text can be typed: do not fill the page cache with one page per query
+    session = get_session()
+    if not index_is_built(session):
+        with session_scope() as writer:
+            reindex(writer)
+    raw = printable(request.args.get("q", "")[: MAX_QUERY_CHARS * 2])
+    kinds = [k for k in request.args.getlist("kind") if k in PROVIDERS]
+    lang = current_lang()
+    results = run_search(session, raw, lang, kinds, _page_number())
+    return render_template(
+        "search/results.html",
+        q=raw.strip(),
+        results=results,
+        kinds=kinds,
+        all_kinds=[k for k in KIND_LABELS if k in PROVIDERS],
+        kind_label=kind_label,
+        result_url=result_url,
+        categories=_categories(lang) if results.query and not results.total else [],
+        page=results,
+    )
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    body = render_template("search/opensearch.xml")
+    return Response(body, mimetype="application/opensearchdescription+xml")

@@ -1,0 +1,121 @@
+"""Search pages on both backends: hostile queries, zero results, the kind filter, reindexing after a sync."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from portal.cli import sync_content
+from portal.db import session_scope
+from portal.search.engine import search
+from portal.search.text import MAX_QUERY_CHARS, parse_query
+
+HOSTILE = [
+    '"',
+    "'",
+    '"unclosed',
+    "a OR b AND NOT c",
+    "NEAR(a b, 3)",
+    "title:anxiety",
+    "anx*",
+    "^start",
+    "(((",
+    "'); DROP TABLE search_doc; --",
+    "!@#$%^&*()_+-=[]{}|;:,.<>?/`~",
+    "：，。！？「」",
+    "\x00\x01\x1b[31m",
+    "a & b | !c <-> d",
+    "<script>alert(1)</script>",
+    "x" * 10000,
+    "溝通" * 3000,
+    "\u202e\u200b\ufeff",
+    "%00%27",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hk"])
+def test_hostile_queries_never_fail_and_are_never_reflected_raw(backend_app, lang):
+    client = backend_app.test_client()
+    for query in HOSTILE:
+        response = client.get(f"/{lang}/search", query_string={"q": query})
+        assert response.status_code == 200, query
+        html = response.get_data(as_text=True)
+        assert "<script>alert(1)" not in html
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\u202e]", html), repr(query)
+
+
+def test_script_in_a_query_is_shown_escaped(client):
+    html = client.get("/en/search", query_string={"q": "<script>alert(1)</script> family"}).get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_queries_are_capped_in_length_and_terms():
+    assert len(parse_query("word " * 1000).terms) <= 24
+    assert parse_query("x" * (MAX_QUERY_CHARS * 10)).terms == ("x" * MAX_QUERY_CHARS,)
+
+
+def test_only_punctuation_asks_for_a_word(client):
+    html = client.get("/en/search", query_string={"q": "?!*"}).get_data(as_text=True)
+    assert "Please type a word" in html
+
+
+def test_no_results_suggests_topics_and_the_help_page(backend_app):
+    html = backend_app.test_client().get("/en/search?q=zzyzzxqv").get_data(as_text=True)
+    assert "0 results" in html
+    assert 'href="/en/help"' in html
+    assert re.search(r'href="/en/articles/category/[^"]+"', html) or "browse a topic" in html
+
+
+def test_every_page_has_the_search_box_and_the_opensearch_link(client):
+    html = client.get("/zh-hk/").get_data(as_text=True)
+    assert 'role="search"' in html and 'action="/zh-hk/search"' in html
+    assert 'rel="search" type="application/opensearchdescription+xml"' in html
+
+
+def test_opensearch_description_points_at_the_search_page(client):
+    response = client.get("/zh-hk/opensearch.xml")
+    assert response.mimetype == "application/opensearchdescription+xml"
+    assert 'template="http://portal.test/zh-hk/search?q={searchTerms}"' in response.get_data(as_text=True)
+
+
+def test_real_self_check_tools_and_centres_are_found_in_both_languages(backend_app):
+    client = backend_app.test_client()
+    en = client.get("/en/search?q=anxiety").get_data(as_text=True)
+    assert 'href="/en/self-check/gad7"' in en and "<mark>anxiety</mark>" in en
+    zh = client.get("/zh-hk/search?q=沟通").get_data(as_text=True)  # Simplified query
+    assert 'href="/zh-hk/self-check/family-communication"' in zh
+    centres = client.get("/zh-hk/search?q=綜合家庭服務中心&kind=centres").get_data(as_text=True)
+    assert 'href="/zh-hk/centres/' in centres and "/self-check/" not in centres.split("search-results", 1)[1]
+
+
+def test_the_kind_filter_links_show_counts(client):
+    html = client.get("/en/search?q=family").get_data(as_text=True)
+    assert re.search(r'kind=selfcheck"[^>]*>Self-checks <span class="count">\(\d+\)', html)
+
+
+def test_search_pages_are_not_stored_in_the_page_cache(client):
+    client.get("/en/search?q=family")
+    assert client.get("/en/search?q=family").headers.get("X-Cache") != "hit"
+
+
+def test_a_content_sync_reindexes_the_changed_kinds(make_app, backend, tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent.parent / "content", content)
+    app = make_app(backend, CONTENT_DIR=str(content))
+    sync_content(app)
+    with session_scope(app) as session:
+        assert search(session, "xylophonic", "en").total == 0
+    tool = content / "selfcheck" / "family-communication.yml"
+    tool.write_text(
+        tool.read_text(encoding="utf-8").replace("How do we talk at home?", "How do we talk at home? Xylophonic"),
+        encoding="utf-8",
+    )
+    sync_content(app)
+    with session_scope(app) as session:
+        hits = search(session, "xylophonic", "en").hits
+        assert [h.doc.key for h in hits] == ["family-communication"]

@@ -40,7 +40,7 @@ def add_event(app, slug: str, days: float, **fields) -> int:
 
 
 def titles(html: str) -> list[str]:
-    return re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'class="card-title"><a href="[^"]+"(?: lang="[^"]+")?>([^<]+)</a>', html)
 
 
 def test_parse_when_forms():
@@ -362,3 +362,25 @@ def test_removed_feed_is_detached_not_deleted(make_app, content_copy):
         assert session.scalars(select(PartnerFeed)).all() == []
         assert session.get(Event, future).hidden and session.get(Event, future).feed_id is None
         assert not session.get(Event, past).hidden
+
+
+def test_flask_content_check_fails_on_a_bad_event(make_app, content_copy):
+    write_event(content_copy, "bad", "---\ntitle: Bad\nstarts: soon\ndistrict: sha-tin\n---\n")
+    result = make_app(CONTENT_DIR=str(content_copy)).test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert "content/events/bad/en.md:3: 'starts' must be a date" in result.output
+
+
+def test_feed_event_in_one_language(app):
+    with session_scope(app) as session:
+        session.add(Partner(id="ngo", name_en="The NGO", name_zh="機構"))
+    event_id = add_event(
+        app, "feed-only-zh", 2, source="feed", partner_id="ngo", title_en="", title_zh="粵語親子講座",
+        description_zh="<p>內容</p>", venue_zh="社區中心", original_url="https://ngo.example/e/9",
+    )
+    client = app.test_client()
+    en = client.get(f"/en/events/{event_id}").get_data(as_text=True)
+    assert '<h1 lang="zh-Hant-HK">粵語親子講座</h1>' in en and "This event is only available in the other language." in en
+    assert 'href="https://ngo.example/e/9"' in en and "See the original" in en
+    assert "query=%E7%A4%BE" in en  # directions fall back to the venue name
+    assert "粵語親子講座" in client.get("/en/events").get_data(as_text=True)

@@ -384,3 +384,9 @@ def test_feed_event_in_one_language(app):
     assert 'href="https://ngo.example/e/9"' in en and "See the original" in en
     assert "query=%E7%A4%BE" in en  # directions fall back to the venue name
     assert "粵語親子講座" in client.get("/en/events").get_data(as_text=True)
+
+
+def test_topics_use_article_tag_labels(app):
+    html = app.test_client().get("/zh-hk/events").get_data(as_text=True)
+    assert '<option value="teenagers">青少年</option>' in html
+    assert "青少年" in app.test_client().get("/zh-hk/events?topic=teenagers").get_data(as_text=True)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..articles import queries as article_queries
 from ..db import get_session
 from ..districts import all_districts
 from ..i18n import current_lang
@@ -74,6 +75,8 @@ def _common(session, filters: queries.Filters) -> dict:
         "audience_labels": AUDIENCE_LABELS,
         "status_labels": STATUS_LABELS,
         "topics": queries.topics_in_use(session),
+        # Topics that are article tag ids (content/tags.yml) are shown with the tag's label.
+        "topic_labels": article_queries.tag_labels(session, current_lang()),
         "partner_names": {p.id: p.name(current_lang()) for p in queries.partners(session)},
     }
 

@@ -81,14 +81,14 @@ class SqliteBackend(Backend):
         match = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
         where = "search_fts MATCH :match AND d.lang = :lang"
         counts = session.execute(
-            text(f"SELECT d.kind, count(*) FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+            text(f"SELECT d.kind, count(*) FROM search_fts CROSS JOIN search_doc d ON d.id = search_fts.rowid "
                  f"WHERE {where} GROUP BY d.kind"),
             {"match": match, "lang": lang},
         ).all()  # fmt: skip
         kind_sql, params = _kind_filter(kinds)
         rows = session.execute(
             _expanding(
-                f"SELECT d.id FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+                f"SELECT d.id FROM search_fts CROSS JOIN search_doc d ON d.id = search_fts.rowid "
                 f"WHERE {where}{kind_sql} ORDER BY bm25(search_fts, 10.0, 1.0), d.id LIMIT :limit OFFSET :offset",
                 kinds,
             ),

@@ -16,7 +16,7 @@ from . import providers
 from .backends import backend_for
 from .model import SearchDoc
 from .providers import Doc
-from .text import Query, clean, index_tokens, parse_query, stem
+from .text import Query, index_tokens, parse_query, stem
 
 PAGE_SIZE = 10
 MAX_PAGE = 50
@@ -130,9 +130,11 @@ def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
     for m in _WORD.finditer(text):
         if stem(m.group().lower().replace("’", "'").split("'")[0]) in query.stems:
             spans.append(m.span())
-    folded = clean(text)  # same length as text in all but rare cases; checked below
+    # Content is written in Traditional Chinese, and query phrases were converted to it; the body is
+    # not run through OpenCC here (too slow per hit), so Simplified text in a body is found but not marked.
+    folded = text.lower()
     if len(folded) != len(text):
-        folded = text.lower()
+        folded = text
     for phrase in query.phrases:
         pieces = [phrase] if phrase in folded else [phrase[i : i + 2] for i in range(len(phrase) - 1)] or [phrase]
         for piece in pieces:

@@ -380,7 +380,8 @@ def test_feed_event_in_one_language(app):
     )
     client = app.test_client()
     en = client.get(f"/en/events/{event_id}").get_data(as_text=True)
-    assert '<h1 lang="zh-Hant-HK">粵語親子講座</h1>' in en and "This event is only available in the other language." in en
+    assert '<h1 lang="zh-Hant-HK">粵語親子講座</h1>' in en
+    assert "This event is only available in the other language." in en
     assert 'href="https://ngo.example/e/9"' in en and "See the original" in en
     assert "query=%E7%A4%BE" in en  # directions fall back to the venue name
     assert "粵語親子講座" in client.get("/en/events").get_data(as_text=True)
@@ -390,3 +391,15 @@ def test_topics_use_article_tag_labels(app):
     html = app.test_client().get("/zh-hk/events").get_data(as_text=True)
     assert '<option value="teenagers">青少年</option>' in html
     assert "青少年" in app.test_client().get("/zh-hk/events?topic=teenagers").get_data(as_text=True)
+
+
+def test_partner_logo_served(make_app, content_copy):
+    (content_copy / "partners" / "logo-ngo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (content_copy / "partners" / "logo-ngo.yml").write_text("name_en: Logo NGO\nlogo: logo-ngo.svg\n")
+    app = make_app(CONTENT_DIR=str(content_copy))
+    sync_content(app)
+    client = app.test_client()
+    html = client.get("/en/partners/logo-ngo").get_data(as_text=True)
+    assert 'src="/en/partners/logo/logo-ngo.svg" alt="Logo of Logo NGO"' in html
+    assert client.get("/en/partners/logo/logo-ngo.svg").status_code == 200
+    assert client.get("/en/partners/logo/logo-ngo.yml").status_code == 404

@@ -130,7 +130,10 @@ def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[st
     if website and not _url_ok(website):
         problems.append(Problem(shown, field_line(text, "website"), "'website' must start with https://"))
     logo = str(data.get("logo") or "")
-    if logo and not (path.parent / logo).is_file():
+    if logo and ("/" in logo or Path(logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".webp")):
+        message = "'logo' must be an image file name (png, jpg, svg, webp)"
+        problems.append(Problem(shown, field_line(text, "logo"), message))
+    elif logo and not (path.parent / logo).is_file():
         problems.append(Problem(shown, field_line(text, "logo"), f"logo '{logo}' not found in content/partners/"))
     feeds = []
     raw_feeds = data.get("feeds") or []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import quote_plus
 
 from babel.dates import format_skeleton, get_day_names
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,7 @@ from .model import AUDIENCES, Event, Partner
 bp = Blueprint("events", __name__, url_prefix="/<lang:lang_code>/events")
 partners_bp = Blueprint("partners", __name__, url_prefix="/<lang:lang_code>/partners")
 
+LOGO_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".webp"}
 AUDIENCE_LABELS = {
     "parents": _l("Parents"),
     "couples": _l("Couples"),
@@ -167,6 +169,17 @@ def event_ics(event_id: int):
     body = export.to_ics([found], current_lang(), event_url, found.title(current_lang()))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f"attachment; filename=event-{found.id}.ics"
+    return response
+
+
+@partners_bp.get("/logo/<name>")
+def logo(name: str):
+    """A partner's logo from content/partners/ (images only; never a path)."""
+    if "/" in name or Path(name).suffix.lower() not in LOGO_SUFFIXES:
+        abort(404)
+    response = send_from_directory(Path(current_app.config["CONTENT_DIR"]) / "partners", name, max_age=86400)
+    if name.endswith(".svg"):
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 
 

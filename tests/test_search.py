@@ -119,3 +119,31 @@ def test_a_content_sync_reindexes_the_changed_kinds(make_app, backend, tmp_path:
     with session_scope(app) as session:
         hits = search(session, "xylophonic", "en").hits
         assert [h.doc.key for h in hits] == ["family-communication"]
+
+
+def test_events_are_found_by_their_topic_labels_and_link_to_their_page(backend_app):
+    client = backend_app.test_client()
+    html = client.get("/zh-hk/search", query_string={"q": "處理衝突", "kind": "events"}).get_data(as_text=True)
+    assert re.search(r'href="/zh-hk/events/\d+">示範：夫婦溝通工作坊', html)
+
+
+def test_a_feed_refresh_reindexes_events_and_partner_news(make_app, backend):
+    from datetime import UTC, datetime
+
+    from portal.content import content_changed
+    from portal.events.model import Event, NewsItem
+
+    app = make_app(backend)
+    sync_content(app)
+    with session_scope(app) as session:
+        session.add(NewsItem(uid="feed:1", lang="en", title="Quokka parenting circle", url="https://ngo.example/n/1"))
+        session.add(
+            Event(uid="feed:e1", source="feed", title_en="Quokka day out", starts=datetime(2026, 12, 1, tzinfo=UTC))
+        )
+        session.add(NewsItem(uid="feed:2", lang="en", title="Quokka hidden item", hidden=True))
+    content_changed(app, {"events", "news"})  # what `flask feeds refresh` calls after new items
+    with session_scope(app) as session:
+        found = {(h.doc.kind, h.doc.title) for h in search(session, "quokka", "en").hits}
+        assert found == {("news", "Quokka parenting circle"), ("events", "Quokka day out")}
+    html = app.test_client().get("/en/search?q=quokka&kind=news").get_data(as_text=True)
+    assert 'href="https://ngo.example/n/1" rel="noopener"' in html

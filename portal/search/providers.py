@@ -71,11 +71,20 @@ def _join(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)[:MAX_BODY_CHARS]
 
 
+def tag_labels(session: Session) -> dict[tuple[str, str], str]:
+    """(tag id, language) -> label, from content/tags.yml (shared by articles and events)."""
+    try:
+        from ..articles.model import Tag
+    except ImportError:
+        return {}
+    return {(t.key, t.lang): t.label for t in session.scalars(select(Tag))}
+
+
 @provider("articles")
 def articles(session: Session) -> Iterator[Doc]:
-    from ..articles.model import Article, Tag
+    from ..articles.model import Article
 
-    labels = {(t.key, t.lang): t.label for t in session.scalars(select(Tag))}
+    labels = tag_labels(session)
     for a in session.scalars(select(Article)):
         tags = " ".join(labels.get((key, a.lang), key) for key in a.tags)
         yield Doc(
@@ -114,9 +123,11 @@ def centres(session: Session) -> Iterator[Doc]:
 def events(session: Session) -> Iterator[Doc]:
     from ..events.model import Event
 
+    labels = tag_labels(session)
     for e in session.scalars(select(Event).where(Event.hidden.is_(False))):
         for lang in LANGS:
-            body = _join(e.description(lang), e.venue(lang), e.address(lang), e.topics)
+            topics = " ".join(labels.get((key, lang), key) for key in e.topic_list)
+            body = _join(e.description(lang), e.venue(lang), e.address(lang), topics)
             yield Doc(
                 "events", str(e.id), lang, e.title(lang), body,
                 "events.event", {"event_id": e.id}, url=e.original_url, day=e.starts.date(),

@@ -179,3 +179,10 @@ def test_entity_expansion_attack_does_not_blow_up():
     except ParseError:
         return
     assert len(feed.title) < 10_000
+
+
+def test_a_body_that_names_a_local_file_is_not_opened(tmp_path):
+    local = tmp_path / "secret.xml"
+    local.write_bytes(render_fixture("rss_en.xml"))
+    with pytest.raises(ParseError):
+        parse_feed(str(local).encode())

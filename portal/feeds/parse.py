@@ -14,6 +14,7 @@ Everything that leaves this module is safe to store: HTML has been cleaned by
 from __future__ import annotations
 
 import html
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -160,7 +161,9 @@ def parse_feed(body: bytes, content_type: str = "", format_hint: str = "", now: 
 
 def parse_xml(body: bytes, content_type: str = "") -> ParsedFeed:
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    # A stream, never bytes/str: feedparser would treat a body like b"/etc/passwd" as a file name to open.
+    stream = io.BytesIO(body)
+    parsed = feedparser.parse(stream, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
     if parsed.bozo and not isinstance(parsed.bozo_exception, BENIGN_BOZO):
         raise _bozo_error(parsed.bozo_exception)
     if _guessed_western(parsed, body):

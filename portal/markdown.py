@@ -63,14 +63,21 @@ class RenderResult:
     plain_text: str = ""
 
 
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
+
+
+# Building a parser costs more than parsing a short article; it holds no per-document state, so one is shared.
+_PARSER = _parser()
+
+
 class MarkdownRenderer:
     """Renders one file; ``media_url`` maps a local image name to its public URL."""
 
     def __init__(self, lang: str, media_url: Callable[[str], str]):
         self.lang = lang
         self.media_url = media_url
-        self.md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-        self.md.enable("strikethrough")
+        self.md = _PARSER
 
     def render(self, source: str) -> RenderResult:
         result = RenderResult(html="")

@@ -121,6 +121,56 @@ def test_a_content_sync_reindexes_the_changed_kinds(make_app, backend, tmp_path:
         assert [h.doc.key for h in hits] == ["family-communication"]
 
 
+def _indexed(app) -> set[tuple[str, str, str]]:
+    from sqlalchemy import select
+
+    from portal.search.model import SearchDoc
+
+    with session_scope(app) as session:
+        return {tuple(row) for row in session.execute(select(SearchDoc.kind, SearchDoc.key, SearchDoc.lang))}
+
+
+@pytest.fixture
+def tokenised(monkeypatch) -> list[str]:
+    """Every text the indexer tokenises from now on (titles and bodies)."""
+    from portal.search import engine
+
+    seen: list[str] = []
+    real = engine.index_tokens
+    monkeypatch.setattr(engine, "index_tokens", lambda text: seen.append(text) or real(text))
+    return seen
+
+
+def test_editing_one_article_retokenises_only_that_article(make_app, backend, content_copy: Path, tokenised):
+    app = make_app(backend, CONTENT_DIR=str(content_copy))
+    sync_content(app)
+    before = _indexed(app)
+    first, second = sorted((content_copy / "articles").iterdir())[:2]
+    english = first / "en.md"
+    english.write_text(english.read_text(encoding="utf-8") + "\nA xylophonic closing line.\n", encoding="utf-8")
+    shutil.rmtree(second)
+    tokenised.clear()
+    sync_content(app)
+    assert len(tokenised) == 2 and "xylophonic" in tokenised[1]  # one title and one body, nothing else
+    assert _indexed(app) == before - {("articles", second.name, "en"), ("articles", second.name, "zh-hk")}
+    with session_scope(app) as session:
+        assert [h.doc.key for h in search(session, "xylophonic", "en").hits] == [first.name]
+
+
+def test_a_new_normaliser_rebuilds_the_whole_index(make_app, backend, monkeypatch, tokenised):
+    from portal.search import engine
+
+    app = make_app(backend)
+    sync_content(app)
+    before = _indexed(app)
+    tokenised.clear()
+    monkeypatch.setattr(engine, "NORMALISER_VERSION", "test: tokenised differently")
+    with session_scope(app) as session:
+        engine.reindex(session, ["selfcheck"])  # asked for one kind, but every row is stale
+    assert _indexed(app) == before
+    assert len(tokenised) == 2 * len(before)
+
+
 def test_events_are_found_by_their_topic_labels_and_link_to_their_page(backend_app):
     client = backend_app.test_client()
     html = client.get("/zh-hk/search", query_string={"q": "處理衝突", "kind": "events"}).get_data(as_text=True)

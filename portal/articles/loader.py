@@ -119,13 +119,15 @@ def load_vocabulary(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
 
 def discover(content_dir: Path) -> tuple[list[ArticleFile], list[Problem]]:
     """Every article file, plus problems with the folder layout itself."""
+    content_dir = content_dir.resolve()
     root = content_dir / "articles"
     found: list[ArticleFile] = []
     problems: list[Problem] = []
     if not root.is_dir():
         return found, problems
+    shown_root = relative(root, content_dir)  # resolved once, not per file (10,000 files)
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        shown_folder = relative(folder, content_dir)
+        shown_folder = f"{shown_root}/{folder.name}"
         if not SLUG.match(folder.name):
             problems.append(
                 Problem(shown_folder, 1, "folder name is the URL: use lowercase letters, digits and hyphens")
@@ -133,20 +135,19 @@ def discover(content_dir: Path) -> tuple[list[ArticleFile], list[Problem]]:
             continue
         languages = []
         for path in sorted(folder.iterdir()):
+            shown = f"{shown_folder}/{path.name}"
             if path.suffix == ".md" and path.stem in LANGUAGES:
-                found.append(ArticleFile(folder.name, path.stem, path, relative(path, content_dir)))
+                found.append(ArticleFile(folder.name, path.stem, path, shown))
                 languages.append(path.stem)
             elif path.suffix == ".md":
-                problems.append(
-                    Problem(relative(path, content_dir), 1, "not a language file: name it en.md or zh-hk.md")
-                )
+                problems.append(Problem(shown, 1, "not a language file: name it en.md or zh-hk.md"))
         if not languages:
             problems.append(Problem(shown_folder, 1, "no en.md or zh-hk.md in this article folder"))
         elif len(languages) < len(LANGUAGES):
             missing = next(code for code in LANGUAGES if code not in languages)
             problems.append(
                 Problem(
-                    relative(folder / f"{languages[0]}.md", content_dir),
+                    f"{shown_folder}/{languages[0]}.md",
                     1,
                     f"unpaired: no {missing}.md yet; the {languages[0]} version is shown with a notice",
                     severity="warning",
@@ -323,9 +324,9 @@ class ArticleSource:
         self._sync_vocabulary(session, vocab)
         tracker = FileTracker(session, self.name)
         slugs = {item.slug for item in items}
-        existing = {
-            (row.slug, row.lang): row for row in session.scalars(select(Article)).all()
-        }
+        # Ids only: loading 10,000 whole articles to skip them would cost more than the rest of a re-sync.
+        existing = {(slug, lang): row_id for row_id, slug, lang in session.execute(
+            select(Article.id, Article.slug, Article.lang))}  # fmt: skip
         for item in items:
             progress(1)
             raw = item.path.read_bytes()
@@ -344,7 +345,8 @@ class ArticleSource:
                 report.problems += exc.problems
                 tracker.record_error(item.shown_as, digest, exc.problems)
                 continue
-            row = existing.get((item.slug, item.lang))
+            row_id = existing.get((item.slug, item.lang))
+            row = session.get(Article, row_id) if row_id is not None else None
             if row is None:
                 session.add(Article(**values, content_hash=digest))
                 report.added += 1
@@ -355,10 +357,10 @@ class ArticleSource:
                 report.updated += 1
             tracker.record_ok(item.shown_as, digest)
         on_disk = {(item.slug, item.lang) for item in items}
-        for key, row in existing.items():
-            if key not in on_disk:
-                session.delete(row)
-                report.removed += 1
+        gone = [row_id for key, row_id in existing.items() if key not in on_disk]
+        if gone:
+            session.execute(delete(Article).where(Article.id.in_(gone)))
+            report.removed += len(gone)
         for path in tracker.removed():
             tracker.forget(path)
         return report

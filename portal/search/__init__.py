@@ -40,7 +40,7 @@ def reindex_changed(app: Flask, changed: set[str]) -> None:
 def reindex_command() -> None:
     """Rebuild the whole search index from the database."""
     with session_scope(current_app._get_current_object()) as session:
-        count = reindex(session)
+        count = reindex(session, rebuild=True)
     click.echo(f"Indexed {count} documents.")
 
 

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import delete, select
@@ -16,12 +17,13 @@ from . import providers
 from .backends import backend_for
 from .model import SearchDoc
 from .providers import Doc
-from .text import Query, index_tokens, parse_query, stem
+from .text import NORMALISER_VERSION, Query, index_tokens, parse_query, stem
 
 PAGE_SIZE = 10
 MAX_PAGE = 50
 SNIPPET_CHARS = 180
 STATE_KEY = "search_indexed_at"
+NORMALISER_KEY = "search_normaliser"
 
 
 def all_kinds() -> list[str]:
@@ -31,19 +33,47 @@ def all_kinds() -> list[str]:
 # --- indexing ---------------------------------------------------------------------------------
 
 
-def replace_documents(session: Session, kinds: Iterable[str], docs: Iterable[Doc]) -> int:
-    """Swap every indexed document of ``kinds`` for ``docs`` (in the caller's transaction)."""
+def replace_documents(session: Session, kinds: Iterable[str], docs: Iterable[Doc], rebuild: bool = False) -> int:
+    """Make the index of ``kinds`` hold exactly ``docs`` (in the caller's transaction); return their number.
+
+    Only new and changed documents are tokenised and written: one edited article among
+    10,000 costs one row, not a rebuild. ``rebuild`` rewrites every row (after the
+    normaliser changed).
+    """
     backend = backend_for(session)
     backend.ensure(session)
     kinds = list(kinds)
-    old = list(session.scalars(select(SearchDoc.id).where(SearchDoc.kind.in_(kinds))))
-    backend.delete_rows(session, old)
-    session.execute(delete(SearchDoc).where(SearchDoc.id.in_(old)))
-    rows = [_row(doc) for doc in docs if doc.title or doc.body]
+    wanted = {(doc.kind, doc.key[:200], doc.lang): doc for doc in docs if doc.title or doc.body}
+    kept, stale = 0, []
+    for row in session.execute(select(*_COMPARED).where(SearchDoc.kind.in_(kinds))):
+        doc = wanted.get((row.kind, row.key, row.lang))
+        if doc is not None and not rebuild and _is_current(row, doc):
+            del wanted[(row.kind, row.key, row.lang)]
+            kept += 1
+        else:
+            stale.append(row.id)
+    for start in range(0, len(stale), 500):
+        chunk = stale[start : start + 500]
+        backend.delete_rows(session, chunk)
+        session.execute(delete(SearchDoc).where(SearchDoc.id.in_(chunk)))
+    rows = [_row(doc) for doc in wanted.values()]
     session.add_all(rows)
     session.flush()
     backend.index_rows(session, [row.id for row in rows])
-    return len(rows)
+    return kept + len(rows)
+
+
+_COMPARED = (
+    SearchDoc.id, SearchDoc.kind, SearchDoc.key, SearchDoc.lang, SearchDoc.title, SearchDoc.body,
+    SearchDoc.endpoint, SearchDoc.args_json, SearchDoc.url, SearchDoc.day,
+)  # fmt: skip
+
+
+def _is_current(row: Any, doc: Doc) -> bool:
+    """The indexed row already says what ``doc`` says (same text, same link)."""
+    return (row.title, row.body, row.endpoint, row.args_json, row.url, row.day) == (
+        doc.title[:500], doc.body, doc.endpoint, json.dumps(doc.args), doc.url[:1000], doc.day
+    )
 
 
 def _row(doc: Doc) -> SearchDoc:
@@ -54,13 +84,19 @@ def _row(doc: Doc) -> SearchDoc:
     )  # fmt: skip
 
 
-def reindex(session: Session, kinds: Iterable[str] | None = None) -> int:
-    """Rebuild the index for some kinds (all when None) from the database rows they come from."""
+def reindex(session: Session, kinds: Iterable[str] | None = None, rebuild: bool = False) -> int:
+    """Bring the index of some kinds (all when None) up to date with the rows they come from.
+
+    When the text normaliser changed since the index was written, every kind is rebuilt.
+    """
     lock_for_writing(session, "search-index")
+    if get_state(session, NORMALISER_KEY) != NORMALISER_VERSION:
+        kinds, rebuild = None, True
     kinds = [k for k in (all_kinds() if kinds is None else kinds) if k in providers.PROVIDERS]
     docs = [doc for kind in kinds for doc in providers.documents(session, kind)]
-    count = replace_documents(session, kinds, docs)
+    count = replace_documents(session, kinds, docs, rebuild)
     set_state(session, STATE_KEY, utcnow().isoformat())
+    set_state(session, NORMALISER_KEY, NORMALISER_VERSION)
     return count
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 LANGS = ("en", "zh-hk")
 MAX_BODY_CHARS = 20000
@@ -85,7 +85,10 @@ def articles(session: Session) -> Iterator[Doc]:
     from ..articles.model import Article
 
     labels = tag_labels(session)
-    for a in session.scalars(select(Article)):
+    # Only what the document needs: not the rendered HTML of every article.
+    needed = (Article.slug, Article.lang, Article.title, Article.summary, Article.tags_json, Article.plain_text,
+              Article.published)  # fmt: skip
+    for a in session.scalars(select(Article).options(load_only(*needed))):
         tags = " ".join(labels.get((key, a.lang), key) for key in a.tags)
         yield Doc(
             "articles", a.slug, a.lang, a.title, _join(a.summary, tags, a.plain_text),

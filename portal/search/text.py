@@ -19,6 +19,10 @@ from functools import lru_cache
 import snowballstemmer
 from opencc import OpenCC
 
+# Change this whenever index_tokens() would tokenise the same text differently (a new rule, another
+# converter): the next reindex then rewrites every row instead of keeping unchanged ones.
+NORMALISER_VERSION = "2: opencc-c++ s2t, bigrams + single CJK, snowball english"
+
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 24
 
@@ -42,7 +46,8 @@ def stem(word: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    return _s2t.convert(text)
+    """Simplified to Traditional; text without any Chinese character is returned as it is (most of the cost)."""
+    return _s2t.convert(text) if _CJK_RUN.search(text) else text
 
 
 def clean(text: str) -> str:

@@ -131,3 +131,25 @@ def test_home_shows_featured_and_latest_and_categories(fclient):
     assert "Family meals that bring you together" in featured
     assert 'href="/en/articles/category/parenting"' in html
     assert "Latest articles" in html
+
+
+def test_related_articles_rank_category_twice_a_shared_tag_then_newest(backend_app):
+    """For every real article, on both backends: the database's ranking equals the rule written out by hand."""
+    from sqlalchemy import select
+
+    from portal.articles import queries
+    from portal.articles.model import Article
+    from portal.db import session_scope
+
+    with session_scope(backend_app) as session:
+        articles = list(session.scalars(select(Article)))
+        assert len(articles) > 10
+        for article in articles:
+            def score(other: Article, article: Article = article) -> int:
+                return 2 * (other.category == article.category) + len(set(other.tags) & set(article.tags))
+
+            expected = sorted(
+                (o for o in articles if o.lang == article.lang and o.slug != article.slug and score(o)),
+                key=lambda o: (-score(o), -o.published.toordinal(), o.slug),
+            )[:3]
+            assert [a.slug for a in queries.related(session, article)] == [a.slug for a in expected], article.slug

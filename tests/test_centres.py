@@ -142,6 +142,48 @@ def test_holidays_file_needs_a_source_and_real_dates(make_app, centre_content):
     assert "content/holidays.yml:1: 'source:' must say" in result.output and result.exit_code == 1
 
 
+def test_holidays_command_writes_the_general_holidays_the_check_accepts(make_app, centre_content):
+    app = make_app(CONTENT_DIR=str(centre_content))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["content", "holidays", "2026", "2027"])
+    assert result.exit_code == 0 and "Wrote 34 general holidays for 2026, 2027" in result.output
+    from portal.centres.loader import parse_holidays
+
+    rows, problems = parse_holidays(centre_content)
+    assert problems == []
+    days = {row["day"]: row for row in rows}
+    assert sum(day.year == 2026 for day in days) == 17  # the 17 general holidays besides Sundays
+    assert all(day.weekday() != 6 for day in days)
+    fixed = {"2026-01-01": "一月一日", "2026-07-01": "香港特別行政區成立紀念日", "2026-10-01": "國慶日",
+             "2026-12-25": "聖誕節"}  # fmt: skip
+    for day, name_zh in fixed.items():
+        assert days[datetime.fromisoformat(day).date()]["name_zh"] == name_zh
+    assert days[datetime.fromisoformat("2027-02-06").date()]["name_en"] == "Lunar New Year's Day"
+    check = runner.invoke(args=["content", "check"])
+    assert "holidays.yml" not in check.output and check.exit_code == 0
+
+
+def test_the_real_holidays_file_covers_this_year_and_next_and_names_its_source():
+    from portal.centres.finder import now_in_hong_kong
+    from portal.centres.loader import holiday_gaps, parse_holidays
+
+    rows, problems = parse_holidays(REAL_CONTENT)
+    assert problems == [] and rows
+    assert holiday_gaps(rows, now_in_hong_kong().date()) == [], "run `flask content holidays` for the new year"
+    text = (REAL_CONTENT / "holidays.yml").read_text(encoding="utf-8")
+    assert "source: " in text and "gov.hk" in text
+
+
+def test_a_centre_that_closes_on_holidays_is_closed_on_a_real_holiday(capp):
+    from portal.centres.loader import parse_holidays
+
+    days = [row["day"] for row in parse_holidays(REAL_CONTENT)[0]]
+    new_year = datetime(2027, 1, 1).date()  # a Friday, listed in the real file
+    assert new_year in days
+    status = opening_status(HOURS, "closed", days, hk("2027-01-01T10:00"))
+    assert not status.open and status.holiday_today
+
+
 # --- search ------------------------------------------------------------------------------
 
 

@@ -42,7 +42,8 @@ def sync_content(app: Flask, show_progress: bool = False) -> list[SyncReport]:
     """Load changed content into the database in one transaction, then refresh caches."""
     content_dir = Path(app.config["CONTENT_DIR"])
     sources = content_sources(app)
-    total = sum(len(source.files(content_dir)) for source in sources)
+    # Counting files walks the whole content folder once more: only worth it for a progress bar someone sees.
+    total = sum(len(source.files(content_dir)) for source in sources) if show_progress else 0
     reports: list[SyncReport] = []
     with session_scope(app) as session:
         lock_for_writing(session, "content-sync")
@@ -55,7 +56,8 @@ def sync_content(app: Flask, show_progress: bool = False) -> list[SyncReport]:
             set_state(session, "content_synced_at", utcnow().isoformat())
     changed = {report.source for report in reports if report.changed}
     if changed:
-        content_changed(app, changed)
+        keys = {r.source: r.changed_keys for r in reports if r.changed and r.changed_keys is not None}
+        content_changed(app, changed, keys)
     return reports
 
 

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import yaml
 from flask import Flask, current_app
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime, utcnow
@@ -58,6 +58,8 @@ class SyncReport:
     unchanged: int = 0
     removed: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Keys (e.g. article slugs) added, updated or removed, when the source tracks them; None = "the kind as a whole".
+    changed_keys: set[str] | None = None
 
     @property
     def changed(self) -> bool:
@@ -97,7 +99,16 @@ def content_sources(app: Flask | None = None) -> list[ContentSource]:
     return list((app or current_app).extensions.get("portal.content_sources", []))
 
 
-ChangeListener = Callable[[Flask, set[str]], None]
+class Changes(set):
+    """The kinds of content that changed, as a set; ``only_keys[kind]``, where present, names the only
+    keys of that kind that changed (so a listener can redo one article instead of all of them)."""
+
+    def __init__(self, kinds: Iterable[str] = (), keys: dict[str, set[str]] | None = None):
+        super().__init__(kinds)
+        self.only_keys = {kind: set(found) for kind, found in (keys or {}).items() if kind in self}
+
+
+ChangeListener = Callable[[Flask, Changes], None]
 
 
 def on_content_changed(app: Flask, listener: ChangeListener) -> None:
@@ -105,13 +116,16 @@ def on_content_changed(app: Flask, listener: ChangeListener) -> None:
     app.extensions.setdefault("portal.change_listeners", []).append(listener)
 
 
-def content_changed(app: Flask, kinds: Iterable[str]) -> None:
-    """Drop cached pages and notify listeners. Call after the transaction committed."""
+def content_changed(app: Flask, kinds: Iterable[str], keys: dict[str, set[str]] | None = None) -> None:
+    """Drop cached pages and notify listeners. Call after the transaction committed.
+
+    ``keys`` may narrow a kind down to the keys that changed (see :class:`Changes`).
+    """
     from .cache import invalidate_pages
 
-    kinds = set(kinds)
+    changes = Changes(kinds, keys)
     for listener in app.extensions.get("portal.change_listeners", []):
-        listener(app, kinds)
+        listener(app, changes)
     invalidate_pages(app)
 
 
@@ -226,18 +240,21 @@ class FileTracker:
     def __init__(self, session: Session, source: str):
         self.session = session
         self.source = source
-        rows = session.query(ContentFile).filter(ContentFile.source == source).all()
-        self.rows: dict[str, ContentFile] = {row.path: row for row in rows}
+        # (hash, status) per path; rows become objects only when a file changed (10,000 unchanged files cost a query).
+        query = select(ContentFile.path, ContentFile.content_hash, ContentFile.status).where(
+            ContentFile.source == source
+        )
+        self.known: dict[str, tuple[str, str]] = {path: (digest, status) for path, digest, status in
+                                                  session.execute(query)}  # fmt: skip
         self.seen: set[str] = set()
+        self._rows: dict[str, ContentFile] = {}
 
     def is_unchanged(self, path: str, content_hash: str) -> bool:
         self.seen.add(path)
-        row = self.rows.get(path)
-        return row is not None and row.status == "ok" and row.content_hash == content_hash
+        return self.known.get(path) == (content_hash, "ok")
 
     def was_known(self, path: str) -> bool:
-        row = self.rows.get(path)
-        return row is not None and row.status == "ok"
+        return self.known.get(path, ("", ""))[1] == "ok"
 
     def record_ok(self, path: str, content_hash: str) -> None:
         self._record(path, content_hash, "ok", "")
@@ -247,18 +264,25 @@ class FileTracker:
 
     def _record(self, path: str, content_hash: str, status: str, error: str) -> None:
         self.seen.add(path)
-        row = self.rows.get(path)
+        row = self._row(path)
         if row is None:
             row = ContentFile(path=path, source=self.source)
             self.session.add(row)
-            self.rows[path] = row
+            self._rows[path] = row
         row.content_hash, row.status, row.error, row.checked_at = content_hash, status, error, utcnow()
+        self.known[path] = (content_hash, status)
 
     def removed(self) -> list[str]:
         """Paths known from earlier syncs that are no longer on disk."""
-        return [path for path in self.rows if path not in self.seen]
+        return [path for path in self.known if path not in self.seen]
 
     def forget(self, path: str) -> None:
-        row = self.rows.pop(path, None)
+        row = self._row(path)
+        self.known.pop(path, None)
         if row is not None:
             self.session.delete(row)
+
+    def _row(self, path: str) -> ContentFile | None:
+        if path not in self._rows and path in self.known:
+            self._rows[path] = self.session.get(ContentFile, path)
+        return self._rows.get(path)

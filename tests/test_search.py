@@ -141,7 +141,8 @@ def tokenised(monkeypatch) -> list[str]:
     return seen
 
 
-def test_editing_one_article_retokenises_only_that_article(make_app, backend, content_copy: Path, tokenised):
+def test_editing_one_article_retokenises_only_that_article(make_app, backend, content_copy: Path, tokenised,
+                                                           monkeypatch):
     app = make_app(backend, CONTENT_DIR=str(content_copy))
     sync_content(app)
     before = _indexed(app)
@@ -150,8 +151,20 @@ def test_editing_one_article_retokenises_only_that_article(make_app, backend, co
     english.write_text(english.read_text(encoding="utf-8") + "\nA xylophonic closing line.\n", encoding="utf-8")
     shutil.rmtree(second)
     tokenised.clear()
+    from portal.search import engine
+
+    built: list[str] = []
+    real_documents = engine.providers.documents
+
+    def documents(session, kind, keys=None):
+        docs = real_documents(session, kind, keys)
+        built.extend(f"{doc.kind}/{doc.key}/{doc.lang}" for doc in docs)
+        return docs
+
+    monkeypatch.setattr(engine.providers, "documents", documents)
     sync_content(app)
     assert len(tokenised) == 2 and "xylophonic" in tokenised[1]  # one title and one body, nothing else
+    assert sorted(built) == [f"articles/{first.name}/en", f"articles/{first.name}/zh-hk"]  # not all articles
     assert _indexed(app) == before - {("articles", second.name, "en"), ("articles", second.name, "zh-hk")}
     with session_scope(app) as session:
         assert [h.doc.key for h in search(session, "xylophonic", "en").hits] == [first.name]

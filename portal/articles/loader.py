@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -126,20 +127,22 @@ def discover(content_dir: Path) -> tuple[list[ArticleFile], list[Problem]]:
     if not root.is_dir():
         return found, problems
     shown_root = relative(root, content_dir)  # resolved once, not per file (10,000 files)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        shown_folder = f"{shown_root}/{folder.name}"
-        if not SLUG.match(folder.name):
+    for name in sorted(entry.name for entry in os.scandir(root) if entry.is_dir()):
+        folder = root / name
+        shown_folder = f"{shown_root}/{name}"
+        if not SLUG.match(name):
             problems.append(
                 Problem(shown_folder, 1, "folder name is the URL: use lowercase letters, digits and hyphens")
             )
             continue
         languages = []
-        for path in sorted(folder.iterdir()):
-            shown = f"{shown_folder}/{path.name}"
-            if path.suffix == ".md" and path.stem in LANGUAGES:
-                found.append(ArticleFile(folder.name, path.stem, path, shown))
-                languages.append(path.stem)
-            elif path.suffix == ".md":
+        for file_name in sorted(os.listdir(folder)):
+            stem, suffix = os.path.splitext(file_name)
+            shown = f"{shown_folder}/{file_name}"
+            if suffix == ".md" and stem in LANGUAGES:
+                found.append(ArticleFile(name, stem, folder / file_name, shown))
+                languages.append(stem)
+            elif suffix == ".md":
                 problems.append(Problem(shown, 1, "not a language file: name it en.md or zh-hk.md"))
         if not languages:
             problems.append(Problem(shown_folder, 1, "no en.md or zh-hk.md in this article folder"))
@@ -313,7 +316,7 @@ class ArticleSource:
         return problems
 
     def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
-        report = SyncReport(self.name)
+        report = SyncReport(self.name, changed_keys=set())
         vocab, vocab_problems = load_vocabulary(content_dir)
         items, layout_problems = discover(content_dir)
         report.problems += vocab_problems + layout_problems
@@ -355,12 +358,14 @@ class ArticleSource:
                     setattr(row, key, value)
                 row.content_hash = digest
                 report.updated += 1
+            report.changed_keys.add(item.slug)
             tracker.record_ok(item.shown_as, digest)
         on_disk = {(item.slug, item.lang) for item in items}
-        gone = [row_id for key, row_id in existing.items() if key not in on_disk]
+        gone = {key: row_id for key, row_id in existing.items() if key not in on_disk}
         if gone:
-            session.execute(delete(Article).where(Article.id.in_(gone)))
+            session.execute(delete(Article).where(Article.id.in_(list(gone.values()))))
             report.removed += len(gone)
+            report.changed_keys.update(slug for slug, _lang in gone)
         for path in tracker.removed():
             tracker.forget(path)
         return report

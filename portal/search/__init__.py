@@ -14,11 +14,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from ..content import on_content_changed
+from ..content import Changes, on_content_changed
 from ..db import session_scope
 from . import model  # noqa: F401  (registers the index table)
 from .engine import reindex, search
-from .providers import kinds_for_changes
+from .providers import changed_keys, kinds_for_changes
 from .views import bp
 
 __all__ = ["init_app", "reindex", "search"]
@@ -27,12 +27,15 @@ log = logging.getLogger(__name__)
 search_cli = AppGroup("search", help="Maintain the search index.")
 
 
-def reindex_changed(app: Flask, changed: set[str]) -> None:
-    """Content listener: rebuild the index of the kinds whose content just changed."""
+def reindex_changed(app: Flask, changed: Changes) -> None:
+    """Content listener: bring the index of the kinds whose content just changed up to date
+    (only the changed articles when the sync says which)."""
     kinds = kinds_for_changes(changed)
+    only_keys = getattr(changed, "only_keys", {})
+    keys = {kind: found for kind in kinds if (found := changed_keys(kind, changed, only_keys)) is not None}
     if kinds:
         with session_scope(app) as session:
-            count = reindex(session, kinds)
+            count = reindex(session, kinds, keys=keys)
         log.info("search: reindexed %s (%d documents)", ", ".join(sorted(kinds)), count)
 
 

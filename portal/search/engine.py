@@ -24,6 +24,7 @@ MAX_PAGE = 50
 SNIPPET_CHARS = 180
 STATE_KEY = "search_indexed_at"
 NORMALISER_KEY = "search_normaliser"
+MAX_KEYED = 500  # beyond this many changed keys, a kind is compared as a whole
 
 
 def all_kinds() -> list[str]:
@@ -33,19 +34,24 @@ def all_kinds() -> list[str]:
 # --- indexing ---------------------------------------------------------------------------------
 
 
-def replace_documents(session: Session, kinds: Iterable[str], docs: Iterable[Doc], rebuild: bool = False) -> int:
-    """Make the index of ``kinds`` hold exactly ``docs`` (in the caller's transaction); return their number.
+def replace_documents(
+    session: Session, kinds: Iterable[str], docs: Iterable[Doc], rebuild: bool = False, keys: set[str] | None = None
+) -> int:
+    """Make the index of ``kinds`` (of ``keys`` only, when given) hold exactly ``docs``; return their number.
 
-    Only new and changed documents are tokenised and written: one edited article among
-    10,000 costs one row, not a rebuild. ``rebuild`` rewrites every row (after the
-    normaliser changed).
+    Runs in the caller's transaction. Only new and changed documents are tokenised and
+    written: one edited article among 10,000 costs one row, not a rebuild. ``rebuild``
+    rewrites every row (after the normaliser changed).
     """
     backend = backend_for(session)
     backend.ensure(session)
     kinds = list(kinds)
     wanted = {(doc.kind, doc.key[:200], doc.lang): doc for doc in docs if doc.title or doc.body}
     kept, stale = 0, []
-    for row in session.execute(select(*_COMPARED).where(SearchDoc.kind.in_(kinds))):
+    query = select(*_COMPARED).where(SearchDoc.kind.in_(kinds))
+    if keys is not None:
+        query = query.where(SearchDoc.key.in_([key[:200] for key in keys]))
+    for row in session.execute(query):
         doc = wanted.get((row.kind, row.key, row.lang))
         if doc is not None and not rebuild and _is_current(row, doc):
             del wanted[(row.kind, row.key, row.lang)]
@@ -84,17 +90,27 @@ def _row(doc: Doc) -> SearchDoc:
     )  # fmt: skip
 
 
-def reindex(session: Session, kinds: Iterable[str] | None = None, rebuild: bool = False) -> int:
+def reindex(
+    session: Session,
+    kinds: Iterable[str] | None = None,
+    rebuild: bool = False,
+    keys: dict[str, set[str]] | None = None,
+) -> int:
     """Bring the index of some kinds (all when None) up to date with the rows they come from.
 
+    ``keys[kind]`` narrows a kind to the keys that changed (e.g. the articles a sync touched).
     When the text normaliser changed since the index was written, every kind is rebuilt.
     """
     lock_for_writing(session, "search-index")
     if get_state(session, NORMALISER_KEY) != NORMALISER_VERSION:
-        kinds, rebuild = None, True
-    kinds = [k for k in (all_kinds() if kinds is None else kinds) if k in providers.PROVIDERS]
-    docs = [doc for kind in kinds for doc in providers.documents(session, kind)]
-    count = replace_documents(session, kinds, docs, rebuild)
+        kinds, rebuild, keys = None, True, None
+    count = 0
+    for kind in [k for k in (all_kinds() if kinds is None else kinds) if k in providers.PROVIDERS]:
+        only = (keys or {}).get(kind)
+        if only is not None and len(only) > MAX_KEYED:
+            only = None  # a big change: comparing the whole kind is cheaper than a huge IN list
+        docs = providers.documents(session, kind, only)
+        count += replace_documents(session, [kind], docs, rebuild, only)
     set_state(session, STATE_KEY, utcnow().isoformat())
     set_state(session, NORMALISER_KEY, NORMALISER_VERSION)
     return count

@@ -33,7 +33,8 @@ class Doc:
     day: date | None = None
 
 
-Provider = Callable[[Session], Iterable[Doc]]
+# A provider yields the documents of its kind; given ``keys``, only the documents of those keys.
+Provider = Callable[[Session, "set[str] | None"], Iterable[Doc]]
 
 
 @dataclass
@@ -59,10 +60,17 @@ def kinds_for_changes(changed: Iterable[str]) -> set[str]:
     return {p.kind for p in PROVIDERS.values() if p.triggers & changed}
 
 
-def documents(session: Session, kind: str) -> list[Doc]:
-    """The documents of one kind, or none when that kind's package is not installed."""
+def changed_keys(kind: str, changed: Iterable[str], keys: dict[str, set[str]]) -> set[str] | None:
+    """The keys of ``kind`` to redo, when only its own content changed and the change named its keys; else None."""
+    triggered = PROVIDERS[kind].triggers & set(changed)
+    return keys.get(kind) if triggered == {kind} else None
+
+
+def documents(session: Session, kind: str, keys: set[str] | None = None) -> list[Doc]:
+    """The documents of one kind (of some keys only), or none when that kind's package is not installed."""
     try:
-        return list(PROVIDERS[kind].fn(session))
+        docs = PROVIDERS[kind].fn(session, keys)
+        return [doc for doc in docs if keys is None or doc.key in keys]  # also for providers that ignore keys
     except ImportError:
         return []
 
@@ -81,14 +89,17 @@ def tag_labels(session: Session) -> dict[tuple[str, str], str]:
 
 
 @provider("articles")
-def articles(session: Session) -> Iterator[Doc]:
+def articles(session: Session, keys: set[str] | None = None) -> Iterator[Doc]:
     from ..articles.model import Article
 
     labels = tag_labels(session)
     # Only what the document needs: not the rendered HTML of every article.
     needed = (Article.slug, Article.lang, Article.title, Article.summary, Article.tags_json, Article.plain_text,
               Article.published)  # fmt: skip
-    for a in session.scalars(select(Article).options(load_only(*needed))):
+    query = select(Article).options(load_only(*needed))
+    if keys is not None:
+        query = query.where(Article.slug.in_(keys))
+    for a in session.scalars(query):
         tags = " ".join(labels.get((key, a.lang), key) for key in a.tags)
         yield Doc(
             "articles", a.slug, a.lang, a.title, _join(a.summary, tags, a.plain_text),
@@ -97,7 +108,7 @@ def articles(session: Session) -> Iterator[Doc]:
 
 
 @provider("selfcheck")
-def selfcheck(session: Session) -> Iterator[Doc]:
+def selfcheck(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
     from ..selfcheck.model import SelfCheckTool
 
     for row in session.scalars(select(SelfCheckTool)):
@@ -109,7 +120,7 @@ def selfcheck(session: Session) -> Iterator[Doc]:
 
 
 @provider("centres", "districts")
-def centres(session: Session) -> Iterator[Doc]:
+def centres(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
     from ..centres.model import Centre
     from ..districts import District
 
@@ -123,7 +134,7 @@ def centres(session: Session) -> Iterator[Doc]:
 
 
 @provider("events", "feeds", "partners")
-def events(session: Session) -> Iterator[Doc]:
+def events(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
     from ..events.model import Event
 
     labels = tag_labels(session)
@@ -138,7 +149,7 @@ def events(session: Session) -> Iterator[Doc]:
 
 
 @provider("news", "events", "feeds", "partners")
-def news(session: Session) -> Iterator[Doc]:
+def news(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
     from ..events.model import NewsItem
 
     for n in session.scalars(select(NewsItem).where(NewsItem.hidden.is_(False))):

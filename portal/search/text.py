@@ -53,8 +53,9 @@ def to_traditional(text: str) -> str:
 def clean(text: str) -> str:
     """Unicode-normalised, lower-cased, Traditional text with control characters turned into spaces."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
-    return to_traditional(text).lower()
+    # Look at each distinct character once (a long body repeats a few hundred of them), not at every one.
+    control = {ord(ch): " " for ch in set(text) if unicodedata.category(ch)[0] == "C"}
+    return to_traditional(text.translate(control) if control else text).lower()
 
 
 def _english(word: str) -> str:

@@ -14,10 +14,14 @@ import argparse
 import random
 import resource
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +94,48 @@ def bench_sync(pairs: int) -> None:
         changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
         timed("one changed file", lambda: sync_content(app))
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{'max RSS of this process (MB)':<40} {rss_mb:8.1f}")
+        print(f"{'max RSS of the syncing process (MB)':<40} {rss_mb:8.1f}")
+        app.extensions["portal.engine"].dispose()
+        bench_worker_memory(work, content, pairs)
+
+
+def bench_worker_memory(work: Path, content: Path, pairs: int, requests: int = 400) -> None:
+    """One gunicorn worker serving the synced articles: its resident size after a mixed walk of pages."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = {"INSTANCE_PATH": str(work / "instance"), "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+              "REDIS_URL": None, "CACHE_DIR": str(work / "cache"), "CONTENT_DIR": str(content)}  # fmt: skip
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-w", "1", "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), f"portal:create_app({config!r})"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        rng = random.Random(7)
+        paths = ["/en/", "/zh-hk/", "/en/articles/", f"/zh-hk/articles/?page={max(1, pairs // 24)}", "/en/events",
+                 "/en/centres/", "/en/search?q=family+stress", "/zh-hk/search?q=溝通", "/en/articles/feed.atom",
+                 "/sitemap.xml"]
+        paths += [f"/{rng.choice(['en', 'zh-hk'])}/articles/bench-{rng.randrange(pairs):05d}" for _ in range(requests)]
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/en/", timeout=30).read()  # noqa: S310 - local server
+                break
+            except OSError:
+                time.sleep(0.2)
+        for path in paths:
+            urllib.request.urlopen(base + urllib.parse.quote(path, safe="/?=&+"), timeout=30).read()  # noqa: S310
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            rss_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            hwm_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+            print(f"{'worker RSS after ' + str(len(paths)) + ' pages (MB)':<40} {rss_kb / 1024:8.1f}"
+                  f"   (peak {hwm_kb / 1024:.1f})")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def bench_render(pairs: int, rounds: int = 200) -> None:

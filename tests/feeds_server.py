@@ -4,7 +4,10 @@ Fixture files may contain ``{{D+7}}`` (date as YYYYMMDD) and ``{{ISO+7}}`` (YYYY
 from today in Hong Kong, so recurring calendars and upcoming events stay upcoming.
 
 Paths:
-  /feeds/<file>           the fixture (Content-Type from its extension; ?charset=big5 adds a charset)
+  /feeds/<file>           the fixture (Content-Type from its extension; ?charset=big5 adds a charset;
+                          ?together=3 holds the answer until 3 requests for the same address arrived, at most
+                          10 s, so that several refreshing processes fetch, then store, a feed at the same time;
+                          other parameters are ignored)
   /etag/<file>            the fixture with an ETag; answers 304 to a matching If-None-Match
   /hang                   accepts the request and never answers (until the server stops)
   /trickle                sends headers, then one byte at a time forever
@@ -51,6 +54,8 @@ class FeedServer:
         self.stopping = threading.Event()
         self.overrides: dict[str, tuple[int, str, bytes]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.arrived: dict[str, int] = {}
+        self.arrival = threading.Condition()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -75,8 +80,16 @@ class FeedServer:
     def url(self, path: str) -> str:
         return self.base + path
 
+    def _wait_for_others(self, path: str, count: int, seconds: float = 10.0) -> None:
+        with self.arrival:
+            self.arrived[path] = self.arrived.get(path, 0) + 1
+            self.arrival.notify_all()
+            self.arrival.wait_for(lambda: self.arrived[path] >= count or self.stopping.is_set(), timeout=seconds)
+
     def stop(self) -> None:
         self.stopping.set()
+        with self.arrival:
+            self.arrival.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -91,6 +104,8 @@ class FeedServer:
             ctype = TYPES.get(Path(name).suffix, "application/octet-stream")
             if "charset" in query:
                 ctype += f"; charset={query['charset'][0]}"
+            if "together" in query:
+                self._wait_for_others(h.path, int(query["together"][0]))
             return self._send(h, 200, render_fixture(name), ctype)
         if path.startswith("/etag/"):
             body = render_fixture(path.removeprefix("/etag/"))

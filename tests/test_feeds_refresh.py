@@ -238,3 +238,20 @@ def test_cli_prints_one_line_per_feed_and_fails_only_when_every_feed_failed(feed
 
     result = runner.invoke(args=["feeds", "refresh", "--feed", str(bad)])
     assert result.exit_code == 1
+
+
+def test_the_whole_refresh_ends_by_the_total_timeout_however_many_feeds_hang(make_app, feed_server):
+    # One worker, two feeds that trickle forever (only the total deadline ends them), one good feed after them.
+    app = make_app("sqlite", **{**FAST, "FEED_WORKERS": 1, "FEED_TOTAL_TIMEOUT": 1.0})
+    first, second = add_feeds(app, feed_server.url("/trickle"), feed_server.url("/trickle?again"))
+    [good] = add_feeds(app, feed_server.url("/feeds/rss_en.xml"))
+    outcomes = {o.feed_id: o for o in refresh_feeds(app)}
+    assert outcomes[first].result == "error" and feed(app, first).last_error_kind == "timeout"
+    # The other two never got their turn within the refresh's time: skipped, their health untouched.
+    for feed_id in (second, good):
+        assert outcomes[feed_id].result == "skipped"
+        assert "skipped: the refresh ran out of time before this feed's turn" in outcomes[feed_id].summary()
+        assert feed(app, feed_id).last_result == "" and feed(app, feed_id).last_fetched_at is None
+    assert rows(app, Event, feed_id=good) == []
+    result = app.test_cli_runner().invoke(args=["feeds", "refresh"])
+    assert result.exit_code == 1 and "0 of 3 feed(s) refreshed, 1 failed, 2 skipped (out of time)." in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -33,12 +34,21 @@ def _feed_rows(app: Flask, feed_ids: Iterable[int] | None) -> list[tuple[int, st
         ]
 
 
-def refresh_one(app: Flask, row: tuple[int, str, str, str, str, str], settings: FetchSettings) -> FeedOutcome:
-    """Fetch, parse and store one feed; every failure is caught here and recorded on the feed."""
+def refresh_one(
+    app: Flask, row: tuple[int, str, str, str, str, str], settings: FetchSettings, not_after: float | None = None
+) -> FeedOutcome:
+    """Fetch, parse and store one feed; every failure is caught here and recorded on the feed.
+
+    ``not_after`` (``time.monotonic()``) is when the whole refresh must be over: a feed whose
+    turn comes later is skipped, its health untouched (our queue, not the partner, ran late).
+    """
     feed_id, label, url, hint, etag, last_modified = row
     outcome = FeedOutcome(feed_id=feed_id, label=label)
+    if not_after is not None and time.monotonic() >= not_after:
+        outcome.result = "skipped"
+        return outcome
     try:
-        fetched = fetch(url, settings, etag=etag, last_modified=last_modified)
+        fetched = fetch(url, settings, etag=etag, last_modified=last_modified, not_after=not_after)
         if fetched.not_modified:
             return record_not_modified(app, feed_id, outcome)
         parsed = parse_feed(fetched.body, fetched.content_type, hint)
@@ -62,14 +72,20 @@ def _safe_record(app: Flask, feed_id: int, kind: str, message: str, outcome: Fee
 def refresh_feeds(
     app: Flask, feed_ids: Iterable[int] | None = None, on_done: Callable[[FeedOutcome], None] | None = None
 ) -> list[FeedOutcome]:
-    """Refresh the feeds concurrently (FEED_WORKERS threads); outcomes in feed id order."""
+    """Refresh the feeds concurrently (FEED_WORKERS threads); outcomes in feed id order.
+
+    The whole refresh fetches for at most FEED_TOTAL_TIMEOUT seconds, however many feeds
+    hang and however few workers there are: a feed that started late gets only what is left
+    of that time, and one whose turn comes after it is skipped until the next refresh.
+    """
     rows = _feed_rows(app, feed_ids)
     settings = FetchSettings.from_config(app.config)
     outcomes: list[FeedOutcome] = []
     if rows:
         workers = max(1, min(int(app.config["FEED_WORKERS"]), len(rows)))
+        not_after = time.monotonic() + settings.total_timeout
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feed") as pool:
-            futures = [pool.submit(refresh_one, app, row, settings) for row in rows]
+            futures = [pool.submit(refresh_one, app, row, settings, not_after) for row in rows]
             for future in as_completed(futures):
                 outcome = future.result()
                 outcomes.append(outcome)
@@ -95,10 +111,12 @@ def refresh_command(feed_ids: tuple[int, ...]) -> None:
     with click.progressbar(length=total, label="Refreshing feeds", file=None if show_bar else _Null()) as bar:
         outcomes = refresh_feeds(app, feed_ids or None, on_done=lambda _outcome: bar.update(1))
     for outcome in outcomes:
-        click.echo(outcome.summary(), err=outcome.failed)
+        click.echo(outcome.summary(), err=outcome.failed or outcome.skipped)
     failed = sum(outcome.failed for outcome in outcomes)
-    click.echo(f"{len(outcomes) - failed} of {len(outcomes)} feed(s) refreshed, {failed} failed.")
-    if failed == len(outcomes):
+    skipped = sum(outcome.skipped for outcome in outcomes)
+    line = f"{len(outcomes) - failed - skipped} of {len(outcomes)} feed(s) refreshed, {failed} failed"
+    click.echo(line + (f", {skipped} skipped (out of time)." if skipped else "."))
+    if failed and failed + skipped == len(outcomes):
         sys.exit(1)
 
 

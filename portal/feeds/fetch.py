@@ -79,16 +79,25 @@ def _check_scheme(url: str) -> None:
 
 
 class _Deadline:
-    """Shuts the socket down when the whole request runs over its time, so a trickling server cannot hold us."""
+    """Shuts the socket down when the whole request runs over its time, so a trickling server cannot hold us.
 
-    def __init__(self, seconds: float):
+    The time is the feed's total timeout, cut short by ``not_after`` (a ``time.monotonic()``
+    value) when the whole refresh must be over sooner.
+    """
+
+    def __init__(self, seconds: float, not_after: float | None = None):
+        now = time.monotonic()
+        self.ends = now + seconds if not_after is None else min(now + seconds, not_after)
         self.seconds = seconds
-        self.ends = time.monotonic() + seconds
+        self.cut_short = self.ends < now + seconds
         self.expired = False
         self._sock: socket.socket | None = None
-        self._timer = threading.Timer(seconds, self._fire)
+        self._timer = threading.Timer(max(0.0, self.ends - now), self._fire)
         self._timer.daemon = True
         self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends - time.monotonic())
 
     def watch(self, sock: socket.socket | None) -> None:
         self._sock = sock
@@ -106,6 +115,12 @@ class _Deadline:
     def check(self) -> None:
         if self.expired or time.monotonic() > self.ends:
             self.expired = True
+            if self.cut_short:
+                raise FetchError(
+                    "timeout",
+                    f"Timed out: a refresh of all feeds may take at most {_seconds(self.seconds)}, "
+                    "and the server was still too slow to send the whole feed when that time ran out.",
+                )
             raise FetchError(
                 "timeout", f"Timed out after {_seconds(self.seconds)}: the server was too slow to send the whole feed."
             )
@@ -114,9 +129,15 @@ class _Deadline:
         self._timer.cancel()
 
 
-def fetch(url: str, settings: FetchSettings, etag: str = "", last_modified: str = "") -> FetchResult:
-    """GET ``url`` (following a few redirects) with conditional headers; raise FetchError on any failure."""
-    deadline = _Deadline(settings.total_timeout)
+def fetch(
+    url: str, settings: FetchSettings, etag: str = "", last_modified: str = "", not_after: float | None = None
+) -> FetchResult:
+    """GET ``url`` (following a few redirects) with conditional headers; raise FetchError on any failure.
+
+    ``not_after`` (a ``time.monotonic()`` value) ends the fetch sooner than the total timeout
+    when the whole refresh has to be over by then.
+    """
+    deadline = _Deadline(settings.total_timeout, not_after)
     try:
         for _hop in range(settings.max_redirects + 1):
             _check_scheme(url)
@@ -157,7 +178,9 @@ def _request(
     if not host:
         raise FetchError("connection", "The feed address has no server name.")
     conn_class = http.client.HTTPSConnection if parts.scheme.lower() == "https" else http.client.HTTPConnection
-    kwargs: dict[str, Any] = {"timeout": settings.connect_timeout}
+    deadline.check()
+    # Never wait to connect past the deadline (the shutdown timer cannot reach a socket still connecting).
+    kwargs: dict[str, Any] = {"timeout": max(0.001, min(settings.connect_timeout, deadline.remaining()))}
     if conn_class is http.client.HTTPSConnection:
         kwargs["context"] = ssl.create_default_context()
     conn = conn_class(host, parts.port, **kwargs)
@@ -173,6 +196,7 @@ def _request(
         try:
             conn.connect()
         except TimeoutError as exc:
+            deadline.check()
             raise FetchError(
                 "timeout", f"Timed out after {_seconds(settings.connect_timeout)}: could not connect to the server."
             ) from exc

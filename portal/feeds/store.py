@@ -31,7 +31,7 @@ class FeedOutcome:
 
     feed_id: int
     label: str
-    result: str = ""  # ok | not-modified | error
+    result: str = ""  # ok | not-modified | error | skipped (the refresh ran out of time before its turn)
     error: str = ""
     error_kind: str = ""
     items: int = 0
@@ -47,12 +47,18 @@ class FeedOutcome:
         return self.result == "error"
 
     @property
+    def skipped(self) -> bool:
+        return self.result == "skipped"
+
+    @property
     def changed(self) -> bool:
         return bool(self.new or self.updated or self.hidden or self.shown_again)
 
     def summary(self) -> str:
         if self.result == "error":
             return f"{self.label}: error: {self.error}"
+        if self.result == "skipped":
+            return f"{self.label}: skipped: the refresh ran out of time before this feed's turn; it is read next time"
         if self.result == "not-modified":
             return f"{self.label}: not modified since the last refresh"
         line = f"{self.label}: ok, {self.items} items ({self.events} events, {self.news} news), {self.new} new"

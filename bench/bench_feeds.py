@@ -1,0 +1,407 @@
+"""Feed refresh benchmark: `flask feeds refresh` over many partner feeds, some of which hang.
+
+    .venv/bin/python bench/bench_feeds.py [--feeds 100] [--items 50] [--hanging 10] [--postgres]
+
+Prints figures only; never asserts. Target (issue 7, item 3): with 100 partner
+feeds of which 10 hang, the refresh finishes within the configured total
+timeout (PORTAL_FEED_TOTAL_TIMEOUT) plus 5 s.
+
+A threaded HTTP server in this process serves the generated feeds (RSS 2.0 with
+the ``ev:`` module, Atom and iCalendar in turn, each with an ETag and a
+Last-Modified, answering 304 to a matching conditional GET). The hanging feeds
+misbehave in three ways: accept the request and never answer; send the headers
+and then stall the body; trickle one byte every 2 s, so that only the total
+deadline, not the read timeout, ends them. Each feed is registered the way the
+product does it, as a partner profile ``partners/<id>.yml`` in a temporary
+content folder, loaded with ``flask content sync``; then ``flask feeds refresh``
+runs twice as the real CLI in a subprocess (the second time the healthy feeds
+answer 304). SQLite by default (a file in a temporary folder); ``--postgres``
+uses a throw-away schema in ``PORTAL_BENCH_POSTGRES_URL`` (default: the test
+database), dropped afterwards.
+
+The timeouts and worker count come from the environment exactly as in
+production (PORTAL_FEED_CONNECT_TIMEOUT, _READ_TIMEOUT, _TOTAL_TIMEOUT,
+PORTAL_FEED_WORKERS; defaults in portal/config.py), or from the options below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from portal.config import load_settings  # noqa: E402
+
+FLASK = Path(sys.executable).with_name("flask")
+POSTGRES_URL = os.environ.get("PORTAL_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+HK = ZoneInfo("Asia/Hong_Kong")
+FORMATS = ("rss", "atom", "ics")
+HANG_KINDS = ("no-answer", "stalled-body", "trickle")
+DISTRICTS = ("sha-tin", "kwun-tong", "eastern", "yuen-long", "wan-chai", "tuen-mun")
+WORDS = "family parent child talk listen carer support group workshop evening weekend elderly teen".split()
+HANZI = "家庭父母孩子溝通聆聽照顧支援小組講座工作坊長者青少年週末晚間"
+LAST_MODIFIED = "Mon, 02 Nov 2026 01:00:00 GMT"
+
+
+# --- generated feeds --------------------------------------------------------------------
+
+
+def _title(index: int, item: int, zh: bool) -> str:
+    if zh:
+        return "".join(HANZI[(index * 7 + item * 3 + k) % len(HANZI)] for k in range(8)) + f" {item}"
+    return " ".join(WORDS[(index + item + k) % len(WORDS)] for k in range(4)).capitalize() + f" {item}"
+
+
+def _start(index: int, item: int) -> datetime:
+    today = datetime.now(HK).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today + timedelta(days=1 + (index + item * 3) % 90, hours=10 + item % 8)
+
+
+def rss(index: int, items: int) -> bytes:
+    zh = index % 2 == 1
+    entries = []
+    for item in range(items):
+        title = _title(index, item, zh)
+        event = ""
+        if item % 10 < 7:  # 70 % events, 30 % news
+            starts = _start(index, item)
+            event = (
+                f"<ev:startdate>{starts.isoformat()}</ev:startdate>"
+                f"<ev:enddate>{(starts + timedelta(hours=2)).isoformat()}</ev:enddate>"
+                f"<ev:location>Hall {item}</ev:location>"
+            )
+        entries.append(
+            f'<item><title>{title}</title><guid isPermaLink="false">p{index}-i{item}</guid>'
+            f"<link>https://ngo-{index}.example/items/{item}</link>"
+            f"<description>&lt;p&gt;{title}. &lt;b&gt;Free&lt;/b&gt; for families.&lt;/p&gt;</description>"
+            f"<pubDate>Mon, 02 Nov 2026 01:00:00 GMT</pubDate>{event}</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:ev="http://purl.org/rss/1.0/modules/event/"><channel>'
+        f"<title>NGO {index}</title><link>https://ngo-{index}.example/</link>"
+        f"<language>{'zh-hk' if zh else 'en'}</language>{''.join(entries)}</channel></rss>"
+    ).encode()
+
+
+def atom(index: int, items: int) -> bytes:
+    zh = index % 2 == 1
+    entries = []
+    for item in range(items):
+        title = _title(index, item, zh)
+        event = ""
+        if item % 2 == 0:
+            event = f"<ev:startdate>{_start(index, item).date().isoformat()}</ev:startdate>"
+        entries.append(
+            f"<entry><title>{title}</title><id>urn:ngo-{index}:{item}</id>"
+            f'<link href="https://ngo-{index}.example/e/{item}"/><updated>2026-11-02T09:00:00+08:00</updated>'
+            f'<content type="html">&lt;p&gt;{title}&lt;/p&gt;</content>{event}</entry>'
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:ev="http://purl.org/rss/1.0/modules/event/" '
+        f'xml:lang="{"zh-hk" if zh else "en"}"><title>NGO {index}</title><id>urn:ngo-{index}</id>'
+        f"<updated>2026-11-02T09:00:00+08:00</updated>{''.join(entries)}</feed>"
+    ).encode()
+
+
+def ics(index: int, items: int) -> bytes:
+    zh = index % 2 == 1
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//NGO {index}//Bench//EN"]
+    for item in range(items):
+        starts = _start(index, item).astimezone(ZoneInfo("UTC"))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:ev-{item}@ngo-{index}.example",
+            "DTSTAMP:20261101T000000Z",
+            f"DTSTART:{starts:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{starts + timedelta(hours=2):%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:{_title(index, item, zh)}",
+            f"DESCRIPTION:{_title(index, item, zh)}\\n\\nBring a friend.",
+            f"LOCATION:Room {item}",
+            f"URL:https://ngo-{index}.example/ev/{item}",
+        ]
+        if item % 17 == 0:
+            lines.append("STATUS:CANCELLED")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+class BenchServer:
+    """Serves /feed/<n> (generated, with ETag/Last-Modified) and /hang/<kind>/<n>."""
+
+    def __init__(self, feeds: int, items: int, hanging: int) -> None:
+        self.stopping = threading.Event()
+        self.bodies: dict[int, tuple[bytes, str, str]] = {}
+        self.paths: list[tuple[str, str]] = []  # (path, format) per feed, in registration order
+        self.counts = {"200": 0, "304": 0, "hang": 0}
+        self._lock = threading.Lock()
+        step = feeds / hanging if hanging else 0
+        hang_at = {int(k * step) for k in range(hanging)}
+        for index in range(feeds):
+            fmt = FORMATS[index % len(FORMATS)]
+            if index in hang_at:
+                kind = HANG_KINDS[len([h for h in hang_at if h < index]) % len(HANG_KINDS)]
+                self.paths.append((f"/hang/{kind}/{index}", fmt))
+                continue
+            body = {"rss": rss, "atom": atom, "ics": ics}[fmt](index, items)
+            ctype = "text/calendar; charset=utf-8" if fmt == "ics" else "application/xml"
+            self.bodies[index] = (body, ctype, '"' + hashlib.sha1(body).hexdigest()[:16] + '"')
+            self.paths.append((f"/feed/{index}", fmt))
+        bench = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                bench.handle(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.request_queue_size = 256
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def _count(self, key: str) -> None:
+        with self._lock:
+            self.counts[key] += 1
+
+    def handle(self, h: BaseHTTPRequestHandler) -> None:
+        match = re.fullmatch(r"/(feed|hang)/(?:([a-z-]+)/)?(\d+)", h.path)
+        if match is None:
+            h.send_error(404)
+            return
+        if match.group(1) == "hang":
+            self._count("hang")
+            self._hang(h, match.group(2))
+            return
+        body, ctype, etag = self.bodies[int(match.group(3))]
+        if h.headers.get("If-None-Match") == etag:
+            self._count("304")
+            h.send_response(304)
+            h.send_header("ETag", etag)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
+        self._count("200")
+        h.send_response(200)
+        h.send_header("Content-Type", ctype)
+        h.send_header("ETag", etag)
+        h.send_header("Last-Modified", LAST_MODIFIED)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    def _hang(self, h: BaseHTTPRequestHandler, kind: str) -> None:
+        try:
+            if kind == "no-answer":
+                self.stopping.wait()
+                return
+            h.send_response(200)
+            h.send_header("Content-Type", "application/xml")
+            h.send_header("Content-Length", "100000")
+            h.end_headers()
+            h.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel>')
+            h.wfile.flush()
+            if kind == "stalled-body":
+                self.stopping.wait()
+                return
+            while not self.stopping.wait(2.0):  # trickle: under any sane read timeout, forever
+                h.wfile.write(b" ")
+                h.wfile.flush()
+        except OSError:
+            pass
+        finally:
+            h.close_connection = True
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# --- the site -----------------------------------------------------------------------------
+
+
+def make_content(target: Path, server: BenchServer) -> None:
+    """The real shared files (districts, categories…) plus one partner profile per feed."""
+    for name in ("categories.yml", "tags.yml", "hotlines.yml", "districts.yml", "holidays.yml"):
+        if (ROOT / "content" / name).exists():
+            shutil.copy(ROOT / "content" / name, target / name)
+    partners = target / "partners"
+    partners.mkdir()
+    for index, (path, fmt) in enumerate(server.paths):
+        lang = "zh-hk" if index % 2 else "en"
+        (partners / f"bench-ngo-{index:03d}.yml").write_text(
+            f"name_en: Bench NGO {index}\n"
+            f"name_zh: 測試機構 {index}\n"
+            f"description_en: Generated partner {index} for the feed refresh benchmark.\n"
+            f"website: https://ngo-{index}.example/\n"
+            "feeds:\n"
+            f"  - url: {server.base}{path}\n"
+            f"    format: {'ics' if fmt == 'ics' else ''}\n"
+            f"    lang: {lang}\n"
+            f"    district: {DISTRICTS[index % len(DISTRICTS)]}\n",
+            encoding="utf-8",
+        )
+
+
+def flask(env: dict[str, str], instance: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
+    """Run the real `flask` CLI on the site factory (instance files kept in the temporary folder)."""
+    app = f"portal:create_app({{'INSTANCE_PATH': {str(instance)!r}}})"
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(FLASK), "--app", app, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800
+    )
+    return time.perf_counter() - start, done
+
+
+def counts(database_url: str, instance: Path) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from portal import create_app
+    from portal.db import session_scope
+    from portal.events.model import Event, NewsItem, PartnerFeed
+
+    app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": database_url, "REDIS_URL": None})
+    try:
+        with session_scope(app) as session:
+            result = {
+                "events": session.scalar(select(func.count()).select_from(Event).where(Event.source == "feed")),
+                "news": session.scalar(select(func.count()).select_from(NewsItem)),
+            }
+            for model in (Event, NewsItem):
+                twice = select(model.feed_id, model.uid).group_by(model.feed_id, model.uid).having(func.count() > 1)
+                result[f"duplicate {model.__tablename__} rows"] = len(session.execute(twice).all())
+            for kind, number in session.execute(
+                select(PartnerFeed.last_error_kind, func.count()).group_by(PartnerFeed.last_error_kind)
+            ):
+                result[f"feeds with error kind '{kind}'" if kind else "feeds without error"] = number
+            return result
+    finally:
+        app.extensions["portal.engine"].dispose()
+
+
+def summary_line(output: str) -> tuple[int, int, int]:
+    """(ok, failed, skipped) from the CLI's last line; -1s when it is missing."""
+    match = re.search(r"(\d+) of (\d+) feed\(s\) refreshed, (\d+) failed(?:, (\d+) skipped)?", output)
+    if match is None:
+        return -1, -1, -1
+    return int(match.group(1)), int(match.group(3)), int(match.group(4) or 0)
+
+
+def report_refresh(label: str, seconds: float, done: subprocess.CompletedProcess, target: float) -> None:
+    ok, failed, skipped = summary_line(done.stdout)
+    not_modified = done.stdout.count("not modified since the last refresh")
+    met = "yes" if seconds <= target else "NO"
+    print(f"{label}: {seconds:6.2f} s wall (target <= {target:g} s: {met}); exit {done.returncode}")
+    print(f"    feeds ok {ok} (of which not modified {not_modified}), failed {failed}, skipped (out of time) {skipped}")
+    if ok < 0:
+        print("    unexpected output:", (done.stdout + done.stderr)[-2000:])
+
+
+def run(args: argparse.Namespace) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
+    env.update({key: value for key, value in os.environ.items() if key.startswith("PORTAL_FEED_")})
+    for option, name in (("connect", "CONNECT_TIMEOUT"), ("read", "READ_TIMEOUT"), ("total", "TOTAL_TIMEOUT")):
+        if getattr(args, option) is not None:
+            env[f"PORTAL_FEED_{name}"] = str(getattr(args, option))
+    if args.workers is not None:
+        env["PORTAL_FEED_WORKERS"] = str(args.workers)
+    with tempfile.TemporaryDirectory(prefix="bench-feeds-") as tmp:
+        work = Path(tmp)
+        settings = load_settings(work / "instance", env)
+        total = settings["FEED_TOTAL_TIMEOUT"]
+        schema = None
+        if args.postgres:
+            import psycopg
+
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
+                conn.execute(f'CREATE SCHEMA "{schema}"')
+            database_url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        else:
+            database_url = f"sqlite:///{work / 'bench.sqlite3'}"
+        server = BenchServer(args.feeds, args.items, args.hanging)
+        try:
+            content = work / "content"
+            content.mkdir()
+            make_content(content, server)
+            env.update(
+                {
+                    "PORTAL_DATABASE_URL": database_url,
+                    "PORTAL_CONTENT_DIR": str(content),
+                    "PORTAL_SECRET_KEY": "bench",
+                    "PORTAL_SITE_URL": "http://bench.test",
+                }
+            )
+            backend = "PostgreSQL (throw-away schema)" if schema else "SQLite (file)"
+            print(f"backend: {backend}, file-system cache; {os.cpu_count()} CPU(s)")
+            print(
+                f"feeds: {args.feeds} ({', '.join(FORMATS)} in turn) x {args.items} items; "
+                f"{args.hanging} hang ({', '.join(HANG_KINDS)} in turn)"
+            )
+            connect, read, workers = (settings[f"FEED_{k}"] for k in ("CONNECT_TIMEOUT", "READ_TIMEOUT", "WORKERS"))
+            print(f"configured: connect {connect:g} s, read {read:g} s, total {total:g} s, {workers} workers")
+            seconds, done = flask(env, work / "instance", "content", "sync")
+            print(f"content sync ({args.feeds} partner profiles): {seconds:.2f} s, exit {done.returncode}")
+            if done.returncode:
+                print(done.stdout[-2000:], done.stderr[-2000:])
+                return
+            target = total + 5
+            seconds, done = flask(env, work / "instance", "feeds", "refresh")
+            report_refresh("first refresh ", seconds, done, target)
+            for key, value in counts(database_url, work / "instance").items():
+                print(f"    {key}: {value}")
+            seconds, done = flask(env, work / "instance", "feeds", "refresh")
+            report_refresh("second refresh", seconds, done, target)
+            print(f"    server answers so far: {server.counts}")
+            if args.show_output:
+                print(done.stdout, done.stderr)
+        finally:
+            server.stop()
+            if schema:
+                import psycopg
+
+                with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+                    conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--items", type=int, default=50, help="items per feed")
+    parser.add_argument("--hanging", type=int, default=10, help="feeds that hang")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL (throw-away schema) instead of SQLite")
+    parser.add_argument("--workers", type=int, help="PORTAL_FEED_WORKERS for this run")
+    parser.add_argument("--connect", type=float, help="PORTAL_FEED_CONNECT_TIMEOUT for this run")
+    parser.add_argument("--read", type=float, help="PORTAL_FEED_READ_TIMEOUT for this run")
+    parser.add_argument("--total", type=float, help="PORTAL_FEED_TOTAL_TIMEOUT for this run")
+    parser.add_argument("--show-output", action="store_true", help="print the second refresh's CLI output")
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()

@@ -2,26 +2,32 @@
 
 Embedded mode: a file-system cache in ``instance/cache`` (shared by every
 process on the machine). Scale-out: Redis, shared by every worker and
-instance. Pages are cached per language + path + query + text size and the
-whole page cache is dropped whenever content changes (``flask content sync``,
-``flask feeds refresh``). A cache that is down never breaks a page: reads and
-writes that fail are logged and the page is rendered uncached.
+instance. Pages are cached per language + path + query + text size; a hit is
+served by a WSGI middleware before Flask is entered. The whole page cache is
+dropped whenever content changes (``flask content sync``, ``flask feeds
+refresh``). A cache that is down never breaks a page: reads and writes that
+fail are logged and the page is rendered uncached.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from flask_caching import Cache
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Request
+
+from .i18n import LANG_COOKIE, guess_lang_from_path, lang_cookie
 
 log = logging.getLogger(__name__)
 
 cache = Cache()
 
-PAGE_PREFIX = "page:"
+PAGE_PREFIX = "page2:"  # bumped when CachedPage changes shape, so a shared cache never serves the old one
 
 
 def configure_cache(app: Flask) -> None:
@@ -43,6 +49,7 @@ def configure_cache(app: Flask) -> None:
     # Cache-down must not become page-down: we catch errors ourselves below.
     config["CACHE_IGNORE_ERRORS"] = True
     cache.init_app(app, config=config)
+    app.wsgi_app = PageCacheMiddleware(app, app.wsgi_app)  # type: ignore[method-assign]
 
 
 def safe_get(key: str) -> Any:
@@ -80,49 +87,70 @@ class CachedPage:
     headers: list[tuple[str, str]]
 
 
-# Headers worth keeping with a cached page; the rest is added afresh per request.
-_KEPT_HEADERS = {"content-language", "link", "vary", "x-robots-tag"}
+def page_cache_key(req: Request | None = None) -> str | None:
+    """The key of a request's page: language, text size, path and query; None for a page never cached."""
+    req = req if req is not None else request
+    lang = guess_lang_from_path(req.path)
+    if req.method != "GET" or lang is None:
+        return None
+    text_size = req.cookies.get("textsize", "normal")
+    query = req.query_string.decode("latin-1")
+    return f"{PAGE_PREFIX}{lang}:{text_size}:{req.path}?{query}"
 
 
-def page_cache_key() -> str | None:
-    """The key for this request's page, or None when the page must not be cached."""
-    if request.method != "GET" or g.get("no_page_cache"):
-        return None
-    lang = g.get("lang_code")
-    if lang is None:
-        return None
-    text_size = request.cookies.get("textsize", "normal")
-    query = request.query_string.decode("latin-1")
-    return f"{PAGE_PREFIX}{lang}:{text_size}:{request.path}?{query}"
-
-
-def load_cached_page() -> Response | None:
-    key = page_cache_key()
-    if key is None:
-        return None
-    page = safe_get(key)
-    if not isinstance(page, CachedPage):
-        return None
-    # Headers given to the constructor are taken as they are; setting them one by one
-    # scans the header list each time, which showed on the cache-hit path under load.
-    headers = [*page.headers, ("X-Cache", "hit")]
-    response = Response(page.body, status=page.status, mimetype=page.mimetype, headers=headers)
-    g.page_from_cache = True
-    return response
+def may_store_page(response: Response) -> bool:
+    """Decided before the language cookie is added: a view that set a cookie made the page personal."""
+    if g.get("no_page_cache") or g.get("lang_code") is None:
+        return False
+    if response.status_code != 200 or response.direct_passthrough:
+        return False
+    return "Set-Cookie" not in response.headers and "no-store" not in response.headers.get("Cache-Control", "")
 
 
 def store_page(response: Response) -> None:
-    if g.get("page_from_cache") or response.status_code != 200 or response.direct_passthrough:
-        return
-    if "Set-Cookie" in response.headers or "no-store" in response.headers.get("Cache-Control", ""):
-        return
+    """Keep the finished page with every header but cookies (the hit adds the visitor's own)."""
     key = page_cache_key()
     if key is None:
         return
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS]
-    page = CachedPage(response.get_data(), response.status_code, response.mimetype, headers)
-    safe_set(key, page)
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "x-cache")]
+    safe_set(key, CachedPage(response.get_data(), response.status_code, response.mimetype, headers))
     response.headers["X-Cache"] = "miss"
+
+
+class PageCacheMiddleware:
+    """Serves a cached page before Flask is entered: no routing, no request context, no hooks.
+
+    A hit costs a cache read and the visitor's language cookie, nothing more, so a cached
+    page comes back about as fast as the server can answer at all. A miss (or a cache that
+    cannot be reached) goes on to the application, which renders and stores the page.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        page = self._cached(Request(environ)) if environ.get("REQUEST_METHOD") == "GET" else None
+        if page is None:
+            return self.wsgi_app(environ, start_response)
+        req, cached = page
+        headers = [*cached.headers, ("X-Cache", "hit")]
+        lang = guess_lang_from_path(req.path)
+        if lang and req.cookies.get(LANG_COOKIE) != lang:
+            headers.append(("Set-Cookie", lang_cookie(lang)))
+        start_response(f"{cached.status} {HTTP_STATUS_CODES.get(cached.status, '')}".strip(), headers)
+        return [cached.body]
+
+    def _cached(self, req: Request) -> tuple[Request, CachedPage] | None:
+        key = page_cache_key(req)
+        if key is None:
+            return None
+        try:
+            page = self.app.extensions["cache"][cache].get(key)
+        except Exception as exc:  # noqa: BLE001 - any backend failure means "not cached"
+            log.warning("cache read failed (%s); serving uncached", exc.__class__.__name__)
+            return None
+        return (req, page) if isinstance(page, CachedPage) else None
 
 
 def never_cache_this_page() -> None:

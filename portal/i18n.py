@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask, g, request
 from flask_babel import Babel
+from werkzeug.http import dump_cookie
 from werkzeug.routing import BaseConverter
 
 
@@ -28,6 +29,12 @@ LANGUAGES: dict[str, Language] = {
 }
 DEFAULT_LANG = "en"
 LANG_COOKIE = "lang"
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def lang_cookie(lang: str) -> str:
+    """The Set-Cookie value that remembers the visitor's language (so / sends them back to it)."""
+    return dump_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_SECONDS, samesite="Lax")
 
 babel = Babel()
 

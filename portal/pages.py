@@ -14,9 +14,9 @@ from werkzeug.exceptions import HTTPException
 
 from .articles import queries as article_queries
 from .articles.model import Article
-from .cache import load_cached_page, store_page
+from .cache import may_store_page, store_page
 from .db import get_session
-from .i18n import LANG_COOKIE, LANGUAGES, current_lang, guess_lang_from_path, negotiate_lang
+from .i18n import LANG_COOKIE, LANGUAGES, current_lang, guess_lang_from_path, lang_cookie, negotiate_lang
 from .security import add_security_headers
 
 log = logging.getLogger(__name__)
@@ -122,19 +122,19 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(site)
     app.register_blueprint(localized)
 
-    @app.before_request
-    def serve_from_cache():
-        return load_cached_page()
-
     @app.after_request
     def finish(response: Response) -> Response:
-        store_page(response)
+        """Language cookie and headers; then the finished page goes to the page cache (hits never get here)."""
+        storable = may_store_page(response)
         lang = g.get("lang_code")
         if lang in LANGUAGES and request.cookies.get(LANG_COOKIE) != lang and response.status_code < 400:
-            response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax")
+            response.headers.add("Set-Cookie", lang_cookie(lang))
         if lang:
             response.headers.setdefault("Content-Language", LANGUAGES[lang].html_lang)
-        return add_security_headers(app, response)
+        add_security_headers(app, response)
+        if storable:
+            store_page(response)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

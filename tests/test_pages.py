@@ -164,6 +164,36 @@ def test_pages_are_cached_and_a_sync_refreshes_them(make_app, backend, fixture_c
     assert "Family meals, renamed" in fresh.get_data(as_text=True)
 
 
+def test_a_cached_page_is_served_before_flask_with_the_same_headers(make_app, backend, fixture_content):
+    """A hit skips routing, views and hooks, yet carries every header of the page it stands for."""
+    app = make_app(backend, CONTENT_DIR=str(fixture_content))
+    sync_content(app)
+    requests_seen: list[str] = []
+    app.before_request(lambda: requests_seen.append("flask") and None)
+    client = app.test_client()
+    miss = client.get("/zh-hk/articles/family-meals")
+    assert miss.headers["X-Cache"] == "miss" and requests_seen == ["flask"]
+    hit = app.test_client().get("/zh-hk/articles/family-meals")  # a new visitor: no cookies
+    assert hit.headers["X-Cache"] == "hit" and requests_seen == ["flask"]  # Flask never saw it
+    assert hit.get_data() == miss.get_data() and hit.status_code == 200
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+                 "Permissions-Policy", "Content-Language", "Content-Type", "Link"):  # fmt: skip
+        assert hit.headers.getlist(name) == miss.headers.getlist(name), name
+    assert hit.headers.getlist("Set-Cookie") == miss.headers.getlist("Set-Cookie")  # remembers the language
+    assert "lang=zh-hk" in hit.headers["Set-Cookie"]
+    client.set_cookie("lang", "zh-hk")
+    again = client.get("/zh-hk/articles/family-meals")
+    assert again.headers["X-Cache"] == "hit" and "Set-Cookie" not in again.headers
+
+
+def test_pages_flask_never_caches_are_never_served_by_the_cache(client):
+    client.get("/en/search?q=family")
+    assert client.get("/en/search?q=family").headers.get("X-Cache") != "hit"
+    client.head("/en/help")
+    assert client.head("/en/help").headers.get("X-Cache") != "hit"  # only GET is cached
+    assert client.get("/en/help").headers.get("X-Cache") == "miss"
+
+
 def test_cached_page_keeps_language_and_text_size_apart(client):
     client.get("/en/help")
     client.set_cookie("textsize", "large")

@@ -3,8 +3,9 @@
     gunicorn --pythonpath bench bench_wsgi:app
 
 Never used by the site. ``/bench/bare`` returns a short fixed text through the
-same app, so it pays for the same request hooks (page-cache lookup, security
-headers) as a real page but renders nothing: the ceiling a cached page can reach.
+same app, so it pays for the same page-cache middleware check and request hooks
+(security headers, language cookie) as a real page but renders nothing. (A
+cached page is answered by the middleware before Flask is entered at all.)
 
 Environment (set by bench_pages.py, on top of the usual ``PORTAL_*`` variables):
 
@@ -12,8 +13,9 @@ Environment (set by bench_pages.py, on top of the usual ``PORTAL_*`` variables):
     instance folder (the file-system cache lives in it), instead of ``instance/``.
 ``PORTAL_BENCH_PAGE_CACHE=off``
     every page goes through the portal's own "never cache this page" path
-    (``g.no_page_cache``, as search and self-check use), so nothing is read from
-    or written to the page cache: the uncached figures.
+    (``g.no_page_cache``, as search and self-check use) and the page-cache
+    middleware is removed, so no page is stored or served from the cache: the
+    uncached figures.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import os
 from flask import Response, g
 
 from portal import create_app
+from portal.cache import PageCacheMiddleware
 
 instance = os.environ.get("PORTAL_BENCH_INSTANCE")
 app = create_app({"INSTANCE_PATH": instance} if instance else None)
@@ -40,9 +43,12 @@ def bench_bare_sized(size: int) -> Response:
 
 
 if os.environ.get("PORTAL_BENCH_PAGE_CACHE") == "off":
+    # No middleware: this server never reads the page cache the cached server (same instance) fills.
+    if isinstance(app.wsgi_app, PageCacheMiddleware):
+        app.wsgi_app = app.wsgi_app.wsgi_app
 
     def bypass_page_cache() -> None:
         g.no_page_cache = True
 
-    # First of the before_request hooks, so it runs before the page-cache lookup.
+    # First of the before_request hooks (any place would do: it only stops the page being stored).
     app.before_request_funcs.setdefault(None, []).insert(0, bypass_page_cache)

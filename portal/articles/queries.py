@@ -101,12 +101,15 @@ def related(session: Session, article: Article, limit: int = 3) -> list[Article]
     has_tag = [Article.tags_json.contains(json.dumps(tag, ensure_ascii=False)) for tag in set(article.tags)]
     score = sum((case((shares, points), else_=0) for shares, points in [(in_category, 2), *((t, 1) for t in has_tag)]),
                 literal(0))  # fmt: skip
-    query = (
-        select(Article).options(load_only(*LIST_COLUMNS))
+    # Ids first: every column this needs is in ix_article_related, so the scan never reads the (large) rows.
+    chosen = list(session.scalars(
+        select(Article.id)
         .where(Article.lang == article.lang, Article.slug != article.slug, or_(in_category, *has_tag))
         .order_by(score.desc(), Article.published.desc(), Article.slug).limit(limit)
-    )  # fmt: skip
-    return list(session.scalars(query))
+    ))  # fmt: skip
+    rows = {a.id: a for a in session.scalars(select(Article).options(load_only(*LIST_COLUMNS)).where(
+        Article.id.in_(chosen)))} if chosen else {}  # fmt: skip
+    return [rows[row_id] for row_id in chosen if row_id in rows]
 
 
 def by_tags(session: Session, lang: str, tags: list[str], limit: int = 3) -> list[Article]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ..chinese import to_traditional
+
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
@@ -146,17 +148,9 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\u3400-\u9fff\uf900-\ufaff]+", " ", text).split())
 
 
-def _to_traditional(text: str) -> str:
-    try:
-        from opencc import OpenCC
-    except ImportError:  # pragma: no cover - the dependency is declared; be lenient anyway
-        return text
-    return OpenCC("s2t").convert(text)
-
-
 def matches(query: str, search_text: str) -> bool:
     """Every word of the query is found: English words as word prefixes, Chinese as substrings."""
-    words = normalise(_to_traditional(query)).split()
+    words = normalise(to_traditional(query)).split()
     if not words:
         return True
     haystack = " " + search_text

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
-from opencc import OpenCC
+
+from ..chinese import to_traditional
 
 # Change this whenever index_tokens() would tokenise the same text differently (a new rule, another
 # converter): the next reindex then rewrites every row instead of keeping unchanged ones.
@@ -37,17 +38,11 @@ STOP_WORDS = frozenset(
 )
 
 _stemmer = snowballstemmer.stemmer("english")
-_s2t = OpenCC("s2t")
 
 
 @lru_cache(maxsize=20000)
 def stem(word: str) -> str:
     return _stemmer.stemWord(word)
-
-
-def to_traditional(text: str) -> str:
-    """Simplified to Traditional; text without any Chinese character is returned as it is (most of the cost)."""
-    return _s2t.convert(text) if _CJK_RUN.search(text) else text
 
 
 def clean(text: str) -> str:

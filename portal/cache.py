@@ -83,7 +83,6 @@ def invalidate_pages(app: Flask | None = None) -> bool:
 class CachedPage:
     body: bytes
     status: int
-    mimetype: str
     headers: list[tuple[str, str]]
 
 
@@ -113,7 +112,7 @@ def store_page(response: Response) -> None:
     if key is None:
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "x-cache")]
-    safe_set(key, CachedPage(response.get_data(), response.status_code, response.mimetype, headers))
+    safe_set(key, CachedPage(response.get_data(), response.status_code, headers))
     response.headers["X-Cache"] = "miss"
 
 
@@ -130,10 +129,12 @@ class PageCacheMiddleware:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        page = self._cached(Request(environ)) if environ.get("REQUEST_METHOD") == "GET" else None
-        if page is None:
+        if environ.get("REQUEST_METHOD") != "GET":
             return self.wsgi_app(environ, start_response)
-        req, cached = page
+        req = Request(environ)
+        cached = self._cached(req)
+        if cached is None:
+            return self.wsgi_app(environ, start_response)
         headers = [*cached.headers, ("X-Cache", "hit")]
         lang = guess_lang_from_path(req.path)
         if lang and req.cookies.get(LANG_COOKIE) != lang:
@@ -141,7 +142,7 @@ class PageCacheMiddleware:
         start_response(f"{cached.status} {HTTP_STATUS_CODES.get(cached.status, '')}".strip(), headers)
         return [cached.body]
 
-    def _cached(self, req: Request) -> tuple[Request, CachedPage] | None:
+    def _cached(self, req: Request) -> CachedPage | None:
         key = page_cache_key(req)
         if key is None:
             return None
@@ -150,7 +151,7 @@ class PageCacheMiddleware:
         except Exception as exc:  # noqa: BLE001 - any backend failure means "not cached"
             log.warning("cache read failed (%s); serving uncached", exc.__class__.__name__)
             return None
-        return (req, page) if isinstance(page, CachedPage) else None
+        return page if isinstance(page, CachedPage) else None
 
 
 def never_cache_this_page() -> None:

@@ -11,7 +11,9 @@ from functools import cache
 
 from opencc import OpenCC
 
-CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# CJK ideographs: unified, extension A, compatibility (a character class body, for other patterns too).
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(rf"[{CJK_CHARS}]+")
 
 
 @cache

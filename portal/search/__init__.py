@@ -31,8 +31,7 @@ def reindex_changed(app: Flask, changed: Changes) -> None:
     """Content listener: bring the index of the kinds whose content just changed up to date
     (only the changed articles when the sync says which)."""
     kinds = kinds_for_changes(changed)
-    only_keys = getattr(changed, "only_keys", {})
-    keys = {kind: found for kind in kinds if (found := changed_keys(kind, changed, only_keys)) is not None}
+    keys = {kind: found for kind in kinds if (found := changed_keys(kind, changed, changed.only_keys)) is not None}
     if kinds:
         with session_scope(app) as session:
             count = reindex(session, kinds, keys=keys)

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from ..chinese import to_traditional
+from ..chinese import CJK_CHARS, CJK_RUN, to_traditional
 
 # Change this whenever index_tokens() would tokenise the same text differently (a new rule, another
 # converter): the next reindex then rewrites every row instead of keeping unchanged ones.
@@ -27,10 +27,9 @@ NORMALISER_VERSION = "2: opencc-c++ s2t, bigrams + single CJK, snowball english"
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 24
 
-# CJK ideographs (unified, extension A, compatibility) are "Chinese runs"; Latin letters and digits are words.
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_PIECES = re.compile(rf"[{_CJK}]+|[0-9a-z]+(?:['’][a-z]+)?")
-_CJK_RUN = re.compile(rf"[{_CJK}]+")
+# CJK ideographs are "Chinese runs"; Latin letters and digits are words.
+_PIECES = re.compile(rf"[{CJK_CHARS}]+|[0-9a-z]+(?:['’][a-z]+)?")
+_CJK_RUN = CJK_RUN
 # Words so common that requiring them in every result only hides good matches (queries only).
 STOP_WORDS = frozenset(
     "a an and are as at be by do for from how i in is it my of on or the to".split()

@@ -34,7 +34,7 @@ test: install compile-translations
 ## make translations: extract UI strings, update the catalogue, fill it from
 ## translations/zh_Hant_HK/strings/*.yml (the Chinese texts live there), compile it
 translations: install
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k N_ -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 	$(BIN)/python tools/po_fill.py
 	$(BIN)/pybabel compile --statistics -d translations

@@ -8,7 +8,10 @@ language a visitor read, so that ``/`` sends them back to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+from babel import support
 from flask import Flask, g, request
 from flask_babel import Babel
 from werkzeug.http import dump_cookie
@@ -37,6 +40,23 @@ def lang_cookie(lang: str) -> str:
     return dump_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_SECONDS, samesite="Lax")
 
 babel = Babel()
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is translated later, outside a request (see ``translate``)."""
+    return message
+
+
+@cache
+def _catalogue(locale: str) -> support.NullTranslations:
+    return support.Translations.load(str(TRANSLATIONS_DIR), [locale])
+
+
+def translate(lang: str, message: str) -> str:
+    """``message`` in ``lang``, without a request or app context (for text stored per language, e.g. the
+    search index, written by ``flask content sync``)."""
+    return _catalogue(LANGUAGES[lang].locale).gettext(message)
 
 
 class LangConverter(BaseConverter):

@@ -64,11 +64,13 @@ def test_only_punctuation_asks_for_a_word(client):
     assert "Please type a word" in html
 
 
-def test_no_results_suggests_topics_and_the_help_page(backend_app):
+def test_no_results_is_never_a_bare_zero_but_help_numbers_and_the_categories(backend_app):
     html = backend_app.test_client().get("/en/search?q=zzyzzxqv").get_data(as_text=True)
-    assert "0 results" in html
+    assert "0 results" not in html
+    assert "No pages matched “zzyzzxqv”" in html
     assert 'href="/en/help"' in html
-    assert re.search(r'href="/en/articles/category/[^"]+"', html) or "browse a topic" in html
+    assert 'href="tel:+852999"' in html and 'href="tel:+85218111"' in html
+    assert re.search(r'href="/en/articles/category/[^"]+"', html)
 
 
 def test_every_page_has_the_search_box_and_the_opensearch_link(client):

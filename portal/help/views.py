@@ -24,6 +24,12 @@ def crisis_hotlines() -> list[Hotline]:
     return list(get_session().scalars(query))
 
 
+def hotlines_by_key(keys: list[str] | tuple[str, ...]) -> list[Hotline]:
+    """Some hotlines, in the order given (e.g. the lines a crisis search shows); unknown ids are left out."""
+    rows = {h.key: h for h in get_session().scalars(select(Hotline).where(Hotline.key.in_(list(keys))))}
+    return [rows[key] for key in keys if key in rows]
+
+
 @bp.get("/help")
 def help_page():
     hotlines = all_hotlines()

@@ -14,10 +14,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from ..content import Changes, on_content_changed
+from ..content import Changes, on_content_changed, register_content_source
 from ..db import session_scope
-from . import model  # noqa: F401  (registers the index table)
+from . import model, spelling  # noqa: F401  (register the index tables)
 from .engine import reindex, search
+from .lexicon import LexiconSource
 from .providers import changed_keys, kinds_for_changes
 from .views import bp
 
@@ -48,5 +49,6 @@ def reindex_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    register_content_source(app, LexiconSource())
     on_content_changed(app, reindex_changed)
     app.cli.add_command(search_cli)

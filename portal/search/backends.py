@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from .model import POSTGRES_DDL, SQLITE_DDL
+from .text import Clause
 
 
 class Backend:
@@ -33,15 +34,31 @@ class Backend:
     def find(
         self,
         session: Session,
-        terms: Sequence[str],
-        any_term: bool,
+        clauses: Sequence[Clause],
+        any_clause: bool,
         lang: str,
         limit: int,
         offset: int,
         kinds: Sequence[str],
     ) -> tuple[list[int], dict[str, int]]:
-        """Ids of one page of matches, best first, and the number of matches per kind (all kinds)."""
+        """Ids of one page of matches, best first, and the number of matches per kind (all kinds).
+
+        A match satisfies every clause (any one clause with ``any_clause``).
+        """
         raise NotImplementedError
+
+
+def expression(clauses: Sequence[Clause], any_clause: bool, quote: str, and_: str, or_: str) -> str:
+    """A boolean query in the engine's syntax, from clauses of our own clean tokens (always quoted)."""
+
+    def group(parts: list[str], joiner: str) -> str:
+        return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
+
+    rendered = [
+        group([group([f"{quote}{token}{quote}" for token in alt], and_) for alt in clause], or_)
+        for clause in clauses
+    ]
+    return (or_ if any_clause else and_).join(rendered)
 
 
 def _kind_filter(kinds: Sequence[str]) -> tuple[str, dict]:
@@ -77,8 +94,8 @@ class SqliteBackend(Backend):
                 {"ids": list(ids[start : start + 500])},
             )
 
-    def find(self, session, terms, any_term, lang, limit, offset, kinds):
-        match = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
+    def find(self, session, clauses, any_clause, lang, limit, offset, kinds):
+        match = expression(clauses, any_clause, '"', " AND ", " OR ")
         where = "search_fts MATCH :match AND d.lang = :lang"
         counts = session.execute(
             text(f"SELECT d.kind, count(*) FROM search_fts CROSS JOIN search_doc d ON d.id = search_fts.rowid "
@@ -113,8 +130,8 @@ class PostgresBackend(Backend):
     def delete_rows(self, session: Session, ids: Sequence[int]) -> None:
         """Nothing to do: the tsvector lives in the row itself."""
 
-    def find(self, session, terms, any_term, lang, limit, offset, kinds):
-        query = (" | " if any_term else " & ").join(f"'{term}'" for term in terms)
+    def find(self, session, clauses, any_clause, lang, limit, offset, kinds):
+        query = expression(clauses, any_clause, "'", " & ", " | ")
         where = "d.tsv @@ q AND d.lang = :lang"
         source = "FROM search_doc d, to_tsquery('simple', :query) q"
         counts = session.execute(

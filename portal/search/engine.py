@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from ..db import get_state, lock_for_writing, set_state, utcnow
 from . import providers
 from .backends import backend_for
+from .lexicon import CrisisMatch, load_lexicon
 from .model import SearchDoc
 from .providers import Doc
-from .text import NORMALISER_VERSION, Query, index_tokens, parse_query, stem
+from .spelling import WordCounts, clear_words, corrections, vocabulary
+from .text import MAX_QUERY_CHARS, NORMALISER_VERSION, Query, index_tokens, parse_query, stem, word_pieces
 
 PAGE_SIZE = 10
 MAX_PAGE = 50
@@ -35,14 +37,21 @@ def all_kinds() -> list[str]:
 
 
 def replace_documents(
-    session: Session, kinds: Iterable[str], docs: Iterable[Doc], rebuild: bool = False, keys: set[str] | None = None
+    session: Session,
+    kinds: Iterable[str],
+    docs: Iterable[Doc],
+    rebuild: bool = False,
+    keys: set[str] | None = None,
+    words: WordCounts | None = None,
 ) -> int:
     """Make the index of ``kinds`` (of ``keys`` only, when given) hold exactly ``docs``; return their number.
 
     Runs in the caller's transaction. Only new and changed documents are tokenised and
     written: one edited article among 10,000 costs one row, not a rebuild. ``rebuild``
-    rewrites every row (after the normaliser changed).
+    rewrites every row (after the normaliser changed). The spelling word list changes by the
+    same difference (into ``words`` when given, to apply later; else at once).
     """
+    counts = words if words is not None else WordCounts()
     backend = backend_for(session)
     backend.ensure(session)
     kinds = list(kinds)
@@ -58,14 +67,19 @@ def replace_documents(
             kept += 1
         else:
             stale.append(row.id)
+            counts.remove(row.lang, row.title, row.body)
     for start in range(0, len(stale), 500):
         chunk = stale[start : start + 500]
         backend.delete_rows(session, chunk)
         session.execute(delete(SearchDoc).where(SearchDoc.id.in_(chunk)))
     rows = [_row(doc) for doc in wanted.values()]
+    for row in rows:
+        counts.add(row.lang, row.title, row.body)
     session.add_all(rows)
     session.flush()
     backend.index_rows(session, [row.id for row in rows])
+    if words is None:
+        counts.apply(session)
     return kept + len(rows)
 
 
@@ -104,16 +118,28 @@ def reindex(
     lock_for_writing(session, "search-index")
     if get_state(session, NORMALISER_KEY) != NORMALISER_VERSION:
         kinds, rebuild, keys = None, True, None
+    words = WordCounts()
+    if rebuild and kinds is None:
+        clear_words(session)  # counted afresh from every document below
+        words = _NotSubtracting()
     count = 0
     for kind in [k for k in (all_kinds() if kinds is None else kinds) if k in providers.PROVIDERS]:
         only = (keys or {}).get(kind)
         if only is not None and len(only) > MAX_KEYED:
             only = None  # a big change: comparing the whole kind is cheaper than a huge IN list
         docs = providers.documents(session, kind, only)
-        count += replace_documents(session, [kind], docs, rebuild, only)
+        count += replace_documents(session, [kind], docs, rebuild, only, words)
+    words.apply(session)
     set_state(session, STATE_KEY, utcnow().isoformat())
     set_state(session, NORMALISER_KEY, NORMALISER_VERSION)
     return count
+
+
+class _NotSubtracting(WordCounts):
+    """Counts for a word list rebuilt from empty: the rows being replaced were never counted."""
+
+    def remove(self, lang: str, *texts: str) -> None:
+        pass
 
 
 def index_is_built(session: Session) -> bool:
@@ -137,6 +163,10 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # matches per kind, whatever the filter
     any_term: bool = False  # True when no document had every term and we show documents with some
+    crisis: CrisisMatch | None = None  # the query expresses risk: show help above everything
+    corrected_from: str = ""  # these are the results of a spelling fix of what was typed
+    suggestion: str = ""  # a spelling fix that also finds pages ("Did you mean …")
+    searched: str = ""  # the text these results are for (the fix, when corrected_from is set)
 
     @property
     def pages(self) -> int:
@@ -151,20 +181,49 @@ class Results:
         return self.page < self.pages
 
 
-def search(session: Session, query: str, lang: str, kinds: Sequence[str] = (), page: int = 1) -> Results:
-    """Documents in ``lang`` matching every term of ``query`` (or, failing that, any term), best first."""
-    parsed = parse_query(query)
+def search(
+    session: Session, query: str, lang: str, kinds: Sequence[str] = (), page: int = 1, spelling: bool = True
+) -> Results:
+    """Documents in ``lang`` matching every term of ``query`` (or, failing that, any term), best first.
+
+    The editors' thesaurus widens words to their synonyms; the crisis words mark a query that
+    expresses risk (``results.crisis``). When a word is in no document and a spelling fix finds
+    better results, those are returned with ``corrected_from`` set; when the fix only finds some,
+    it is offered as ``suggestion``.
+    """
+    lexicon = load_lexicon(session)
+    parsed = parse_query(query, lexicon.thesaurus)
     page = min(max(1, page), MAX_PAGE)
     kinds = [k for k in kinds if k in providers.PROVIDERS]
+    results = _find(session, parsed, lang, kinds, page)
+    results.crisis, results.searched = lexicon.crisis.match(query), query.strip()
+    # A crisis query is answered by the help block: never "corrected" into other words (kill -> will).
+    if not (spelling and parsed.words) or results.crisis:
+        return results
+    fixes = corrections(vocabulary(session, lang, get_state(session, STATE_KEY)), parsed.words)
+    if not fixes:
+        return results
+    corrected = " ".join(fixes.get(piece, piece) for piece in word_pieces(query[:MAX_QUERY_CHARS]))
+    better = _find(session, parse_query(corrected, lexicon.thesaurus), lang, kinds, page)
+    if better.total and (not results.total or (results.any_term and not better.any_term)):
+        better.crisis = results.crisis or lexicon.crisis.match(corrected)
+        better.corrected_from, better.searched = query.strip(), corrected
+        return better
+    if better.total:
+        results.suggestion = corrected
+    return results
+
+
+def _find(session: Session, parsed: Query, lang: str, kinds: list[str], page: int) -> Results:
     if not parsed:
         return Results(parsed, page, 0)
     backend = backend_for(session)
     offset = (page - 1) * PAGE_SIZE
     any_term = False
-    ids, counts = backend.find(session, parsed.terms, False, lang, PAGE_SIZE, offset, kinds)
-    if not counts and len(parsed.terms) > 1:
+    ids, counts = backend.find(session, parsed.clauses, False, lang, PAGE_SIZE, offset, kinds)
+    if not counts and len(parsed.clauses) > 1:
         any_term = True
-        ids, counts = backend.find(session, parsed.terms, True, lang, PAGE_SIZE, offset, kinds)
+        ids, counts = backend.find(session, parsed.clauses, True, lang, PAGE_SIZE, offset, kinds)
     rows = {row.id: row for row in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
     hits = [Hit(rows[i], snippet(rows[i].body, parsed)) for i in ids if i in rows]
     total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)

@@ -16,6 +16,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
+from ..i18n import N_, translate
+
 LANGS = ("en", "zh-hk")
 MAX_BODY_CHARS = 20000
 
@@ -117,6 +119,33 @@ def selfcheck(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
             title = tool.title.get(lang) or tool.title.get("en", "")
             body = _join(tool.summary.get(lang, ""), tool.audience.get(lang, ""))
             yield Doc("selfcheck", tool.id, lang, title, body, "selfcheck.intro", {"tool_id": tool.id})
+
+
+HELP_PAGE_TITLE = N_("Get help")
+# What the Get help page is for, in the words people search with (its hotlines are listed after it).
+HELP_PAGE_ABOUT = N_(
+    "Hotlines and crisis lines, many of them 24 hours: emergency, emotional support, suicide prevention, "
+    "family violence, carers, family and welfare support, and family service centres."
+)
+
+
+@provider("help", "hotlines")
+def help_lines(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
+    """The Get help page, and each hotline by name, number (as written and as dialled) and purpose."""
+    from ..help.model import Hotline
+
+    hotlines = list(session.scalars(select(Hotline).order_by(Hotline.position)))
+    if not hotlines:
+        return
+    for lang in LANGS:
+        title, about = translate(lang, HELP_PAGE_TITLE), translate(lang, HELP_PAGE_ABOUT)
+        names = [f"{h.name(lang)} {h.number}" for h in hotlines]
+        yield Doc("help", "help", lang, title, _join(about, *names), "help.help_page")
+        for h in hotlines:
+            numbers = h.number if h.number == h.dial else f"{h.number} {h.dial}"
+            body = _join(numbers, h.purpose(lang), h.hours(lang))
+            yield Doc("help", f"hotline-{h.key}", lang, h.name(lang), body, "help.help_page",
+                      {"_anchor": f"hotline-{h.key}"})  # fmt: skip
 
 
 @provider("centres", "districts")

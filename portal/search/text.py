@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import snowballstemmer
 
@@ -22,7 +23,7 @@ from ..chinese import CJK_CHARS, CJK_RUN, to_traditional
 
 # Change this whenever index_tokens() would tokenise the same text differently (a new rule, another
 # converter): the next reindex then rewrites every row instead of keeping unchanged ones.
-NORMALISER_VERSION = "2: opencc-c++ s2t, bigrams + single CJK, snowball english"
+NORMALISER_VERSION = "3: opencc-c++ s2t, bigrams + single CJK, snowball english, word list"
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 24
@@ -68,32 +69,150 @@ def index_tokens(text: str) -> str:
     return " ".join(tokens)
 
 
+# One alternative: tokens that must all appear (a word's stem, or a Chinese phrase's bigrams).
+Alternative = tuple[str, ...]
+# One clause: any of its alternatives (a word and its synonyms from the thesaurus).
+Clause = tuple[Alternative, ...]
+
+
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: the tokens every result must contain, and what to highlight."""
+    """A parsed query: clauses every result must satisfy, and what to highlight.
 
-    terms: tuple[str, ...]  # index tokens, deduplicated, in order
+    A result must match every clause; a clause matches when any one of its alternatives
+    does; an alternative matches when all its tokens are in the document.
+    """
+
+    clauses: tuple[Clause, ...]
     stems: frozenset[str]  # English stems, to highlight word forms
     phrases: tuple[str, ...]  # Chinese runs (Traditional) to highlight literally
+    words: tuple[str, ...] = ()  # English words as typed (lower case, not stemmed), for spelling suggestions
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every token of every alternative, once, in order."""
+        return tuple(dict.fromkeys(token for clause in self.clauses for alt in clause for token in alt))
 
     def __bool__(self) -> bool:
-        return bool(self.terms)
+        return bool(self.clauses)
 
 
-def parse_query(raw: str) -> Query:
-    """Tokenise what the user typed, the same way as the index (capped in length and terms)."""
-    pieces = _PIECES.findall(clean((raw or "")[:MAX_QUERY_CHARS]))
-    terms: list[str] = []
+def phrase_tokens(run: str) -> Alternative:
+    """The index tokens a Chinese run must all have: its bigrams (or the one character)."""
+    return (run,) if len(run) == 1 else tuple(dict.fromkeys(run[i : i + 2] for i in range(len(run) - 1)))
+
+
+def word_pieces(text: str) -> list[str]:
+    """The pieces of cleaned text: Chinese runs and English words (lower case), in order."""
+    return _PIECES.findall(clean(text))
+
+
+def unreadable(text: str) -> str:
+    """Letters in ``text`` that search does not index (e.g. rare CJK extension characters such as 𠝹)."""
+    rest = _PIECES.sub(" ", clean(text))
+    return "".join(dict.fromkeys(ch for ch in rest if unicodedata.category(ch)[0] == "L"))
+
+
+def english_word(word: str) -> str:
+    """The index token of one English word."""
+    return _english(word)
+
+
+def alternative(word: str) -> Alternative:
+    """The tokens a document must all have to contain ``word`` (a word, a phrase or a Chinese term)."""
+    tokens: list[str] = []
+    for piece in word_pieces(word):
+        tokens.extend(phrase_tokens(piece) if _CJK_RUN.fullmatch(piece) else (_english(piece),))
+    return tuple(dict.fromkeys(tokens))
+
+
+# A thesaurus match: (piece index, start, end, synonyms). In a Chinese piece, start/end are character
+# offsets in that piece; for English, the match covers pieces[index:end] (whole words).
+Match = tuple[int, int, int, tuple[str, ...]]
+
+
+class Expander(Protocol):
+    """Finds the words and phrases of a query that stand for others (the thesaurus)."""
+
+    def expand(self, pieces: list[str]) -> list[Match]: ...
+
+
+def parse_query(raw: str, expander: Expander | None = None) -> Query:
+    """Tokenise what the user typed, the same way as the index (capped in length and terms).
+
+    With an ``expander`` (the thesaurus), a word or phrase it knows becomes one clause of
+    alternatives: ``家暴`` matches documents with 家暴 or with 家庭暴力.
+    """
+    pieces = word_pieces((raw or "")[:MAX_QUERY_CHARS])
+    words = [p for p in pieces if not _CJK_RUN.fullmatch(p)]
+    meaningful = {w for w in words if w not in STOP_WORDS} or set(words)
+    chinese_spans: dict[int, list[tuple[int, int, tuple[str, ...]]]] = {}
+    english_spans: dict[int, tuple[int, tuple[str, ...]]] = {}
+    for index, start, end, synonyms in expander.expand(pieces) if expander else []:
+        if _CJK_RUN.fullmatch(pieces[index]):
+            chinese_spans.setdefault(index, []).append((start, end, synonyms))
+        else:
+            english_spans[index] = (end, synonyms)
+    clauses: list[Clause] = []
     stems: set[str] = set()
     phrases: list[str] = []
-    words = [p for p in pieces if not _CJK_RUN.fullmatch(p)]
-    meaningful = [w for w in words if w not in STOP_WORDS] or words
-    for piece in pieces:
+    typed: list[str] = []
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        if index in english_spans:
+            end, synonyms = english_spans[index]
+            clauses.append(_synonym_clause(" ".join(pieces[index:end]), synonyms, stems, phrases))
+            index = end
+            continue
         if _CJK_RUN.fullmatch(piece):
             phrases.append(piece)
-            terms.extend([piece] if len(piece) == 1 else [piece[i : i + 2] for i in range(len(piece) - 1)])
+            clauses.extend(_chinese_clauses(piece, chinese_spans.get(index, []), stems, phrases))
         elif piece in meaningful:
             stems.add(_english(piece))
-            terms.append(_english(piece))
-    unique = tuple(dict.fromkeys(t for t in terms if t))[:MAX_QUERY_TERMS]
-    return Query(unique, frozenset(stems), tuple(phrases))
+            typed.append(piece)
+            clauses.append(((_english(piece),),))
+        index += 1
+    return Query(_cap(clauses), frozenset(stems), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(typed)))
+
+
+def _synonym_clause(typed: str, synonyms: tuple[str, ...], stems: set[str], phrases: list[str]) -> Clause:
+    """One clause for a thesaurus match: what was typed or any of its synonyms; all of them highlighted."""
+    alternatives: list[Alternative] = []
+    for word in (typed, *synonyms):
+        alt = alternative(word)
+        if alt:
+            alternatives.append(alt)
+        for piece in word_pieces(word):
+            if _CJK_RUN.fullmatch(piece):
+                phrases.append(piece)
+            else:
+                stems.add(_english(piece))
+    return tuple(dict.fromkeys(alternatives))
+
+
+def _chinese_clauses(
+    run: str, spans: list[tuple[int, int, tuple[str, ...]]], stems: set[str], phrases: list[str]
+) -> list[Clause]:
+    """A Chinese run's clauses: thesaurus matches as alternatives, the rest as its bigrams."""
+    clauses: list[Clause] = []
+    position = 0
+    for start, end, synonyms in sorted(spans):
+        if start < position:
+            continue
+        if start > position:
+            clauses.extend(((token,),) for token in phrase_tokens(run[position:start]))
+        clauses.append(_synonym_clause(run[start:end], synonyms, stems, phrases))
+        position = end
+    rest = run[position:]
+    if rest:
+        clauses.extend(((token,),) for token in phrase_tokens(rest))
+    return clauses
+
+
+def _cap(clauses: list[Clause]) -> tuple[Clause, ...]:
+    """Clauses without repeats, at most MAX_QUERY_TERMS of them (a long query cannot cost more).
+
+    The thesaurus's alternatives do not count: editors keep each group short.
+    """
+    return tuple(dict.fromkeys(clauses))[:MAX_QUERY_TERMS]

@@ -6,6 +6,7 @@ import unicodedata
 
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
@@ -26,7 +27,9 @@ KIND_LABELS = {
     "selfcheck": _l("Self-checks"),
     "centres": _l("Centres"),
     "news": _l("Partner news"),
+    "help": _l("Help and hotlines"),
 }
+CLOSEST_TOPICS = 5
 
 
 def kind_label(kind: str) -> str:
@@ -63,6 +66,18 @@ def _categories(lang: str) -> list:
     return list(get_session().scalars(select(Category).where(Category.lang == lang).order_by(Category.position)))
 
 
+def _closest_topics(lang: str, query: str) -> list[str]:
+    """Topic labels nearest to what was typed (for a search that found nothing), best first."""
+    try:
+        from ..articles.model import Tag
+    except ImportError:
+        return []
+    labels = list(get_session().scalars(select(Tag.label).where(Tag.lang == lang).order_by(Tag.label)))
+    found = process.extract(query, labels, scorer=fuzz.WRatio, processor=utils.default_process,
+                            limit=CLOSEST_TOPICS, score_cutoff=50)  # fmt: skip
+    return [label for label, _score, _index in found]
+
+
 @bp.get("/search")
 def search():
     """The results page; without a query, just the search form."""
@@ -74,7 +89,8 @@ def search():
     raw = printable(request.args.get("q", "")[: MAX_QUERY_CHARS * 2])
     kinds = [k for k in request.args.getlist("kind") if k in PROVIDERS]
     lang = current_lang()
-    results = run_search(session, raw, lang, kinds, _page_number())
+    results = run_search(session, raw, lang, kinds, _page_number(), spelling=request.args.get("spell") != "0")
+    nothing = bool(results.query) and not results.total
     return render_template(
         "search/results.html",
         q=raw.strip(),
@@ -83,7 +99,8 @@ def search():
         all_kinds=[k for k in KIND_LABELS if k in PROVIDERS],
         kind_label=kind_label,
         result_url=result_url,
-        categories=_categories(lang) if results.query and not results.total else [],
+        categories=_categories(lang) if nothing else [],
+        topics=_closest_topics(lang, raw) if nothing else [],
         page=results,
     )
 

@@ -8,7 +8,7 @@ document contains is corrected to
 1. the same letters split into two or three known words (``shatin`` -> ``sha tin``,
    ``kwuntong`` -> ``kwun tong``), else
 2. the known word nearest by edit distance (optimal string alignment: a swap of two
-   letters counts once), at most 1 edit for short words and 2 for longer ones, the more
+   letters counts once), at most 1 edit for words of up to 8 letters and 2 for longer ones, the more
    common word winning a tie (``depresion`` -> ``depression``).
 
 Distances are computed by rapidfuzz (C++); the word list is read once per process and
@@ -124,7 +124,7 @@ class Vocabulary:
         return best[1] if best else None
 
     def nearest(self, word: str) -> str | None:
-        limit = 1 if len(word) <= 5 else 2
+        limit = 1 if len(word) <= 8 else 2  # "gambling" is not "gaming"
         found = process.extract(word, self.words, scorer=OSA.distance, score_cutoff=limit, limit=20)
         if not found:
             return None

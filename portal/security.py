@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 
 def content_security_policy(app: Flask) -> str:
@@ -55,7 +56,18 @@ def add_security_headers(app: Flask, response: Response) -> Response:
     return response
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def reject_control_characters() -> None:
+    """A path with a line break or another control character is refused before routing (400):
+    it can only be an attack on headers or logs, never a page of ours."""
+    if _CONTROL.search(request.path):
+        abort(400)
+
+
 def configure_security(app: Flask) -> None:
+    app.before_request(reject_control_characters)
     app.extensions["portal.csp"] = content_security_policy(app)
     app.extensions["portal.security_headers"] = security_headers(app)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ..db import get_session
 from ..i18n import LANGUAGES, current_lang, other_lang
+from ..params import page_number
 from . import queries
 from .loader import IMAGE_SUFFIXES, SLUG
 
@@ -16,17 +17,10 @@ bp = Blueprint("articles", __name__, url_prefix="/<lang:lang_code>/articles")
 media = Blueprint("media", __name__)
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        abort(404)
-    return int(raw)
-
-
 @bp.get("/")
 def index():
     session, lang = get_session(), current_lang()
-    page = queries.paginate(session, lang, _page_number(), current_app.config["ARTICLES_PER_PAGE"])
+    page = queries.paginate(session, lang, page_number(request.args), current_app.config["ARTICLES_PER_PAGE"])
     if page.page > page.pages:
         abort(404)
     return render_template(
@@ -45,7 +39,7 @@ def category(key: str):
     found = queries.category(session, key, lang)
     if found is None:
         abort(404)
-    page = queries.paginate(session, lang, _page_number(), current_app.config["ARTICLES_PER_PAGE"], key)
+    page = queries.paginate(session, lang, page_number(request.args), current_app.config["ARTICLES_PER_PAGE"], key)
     if page.page > page.pages:
         abort(404)
     return render_template(

@@ -12,18 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..params import iso_day, iso_month
 from .model import AUDIENCES, Event, NewsItem, Partner, PartnerFeed
 
 HK = ZoneInfo("Asia/Hong_Kong")
 PER_PAGE = 20
 FILTER_KEYS = ("district", "from", "to", "audience", "topic", "mode", "free")
-
-
-def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -45,8 +39,8 @@ class Filters:
         audience = args.get("audience", "")
         return cls(
             district=args.get("district", "").strip(),
-            start=_parse_day(args.get("from")),
-            end=_parse_day(args.get("to")),
+            start=iso_day(args.get("from")),
+            end=iso_day(args.get("to")),
             audience=audience if audience in AUDIENCES else "",
             topic=args.get("topic", "").strip()[:60],
             mode=mode if mode in ("online", "in-person") else "",
@@ -187,11 +181,8 @@ class Month:
 
 
 def parse_month(value: str | None, today: date) -> date:
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+    """The month asked for (``YYYY-MM``, 1900-2100), else this month."""
+    return iso_month(value) or today.replace(day=1)
 
 
 def month_view(session: Session, first: date, filters: Filters) -> Month:

@@ -18,6 +18,7 @@ from ..articles import queries as article_queries
 from ..db import get_session
 from ..districts import all_districts
 from ..i18n import current_lang
+from ..params import page_number
 from ..templating import absolute_url
 from . import export, queries
 from .model import AUDIENCES, Event, Partner
@@ -60,13 +61,6 @@ ERROR_LABELS = {
 }
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        abort(404)
-    return int(raw)
-
-
 def _common(session, filters: queries.Filters) -> dict:
     districts = all_districts(session)
     return {
@@ -90,14 +84,14 @@ def _filters() -> queries.Filters:
 @bp.get("")
 def index():
     session, filters = get_session(), _filters()
-    page = queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), _page_number())
+    page = queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), page_number(request.args))
     return render_template("events/list.html", page=page, past=False, **_common(session, filters))
 
 
 @bp.get("/past")
 def past():
     session, filters = get_session(), _filters()
-    page = queries.paginate(session, queries.past_query(filters, queries.now_utc()), _page_number())
+    page = queries.paginate(session, queries.past_query(filters, queries.now_utc()), page_number(request.args))
     return render_template("events/list.html", page=page, past=True, **_common(session, filters))
 
 
@@ -144,7 +138,7 @@ def _get_event(event_id: int) -> Event:
     return event
 
 
-@bp.get("/<int:event_id>")
+@bp.get("/<int(max=2147483647):event_id>")
 def event(event_id: int):
     session, lang = get_session(), current_lang()
     found = _get_event(event_id)
@@ -163,7 +157,7 @@ def event(event_id: int):
     )
 
 
-@bp.get("/<int:event_id>.ics")
+@bp.get("/<int(max=2147483647):event_id>.ics")
 def event_ics(event_id: int):
     found = _get_event(event_id)
     body = export.to_ics([found], current_lang(), event_url, found.title(current_lang()))

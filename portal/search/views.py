@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 from ..cache import never_cache_this_page
 from ..db import get_session, session_scope
 from ..i18n import current_lang
+from ..params import page_number
 from .engine import index_is_built, reindex
 from .engine import search as run_search
 from .model import SearchDoc
@@ -51,13 +52,6 @@ def printable(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
 
 
-def _page_number() -> int:
-    try:
-        return int(request.args.get("page", "1"))
-    except ValueError:
-        return 1
-
-
 def _categories(lang: str) -> list:
     try:
         from ..articles.model import Category
@@ -89,7 +83,8 @@ def search():
     raw = printable(request.args.get("q", "")[: MAX_QUERY_CHARS * 2])
     kinds = [k for k in request.args.getlist("kind") if k in PROVIDERS]
     lang = current_lang()
-    results = run_search(session, raw, lang, kinds, _page_number(), spelling=request.args.get("spell") != "0")
+    spelling = request.args.get("spell") != "0"
+    results = run_search(session, raw, lang, kinds, page_number(request.args), spelling=spelling)
     nothing = bool(results.query) and not results.total
     return render_template(
         "search/results.html",

@@ -38,7 +38,7 @@ _HKID = re.compile(
 
 # Hong Kong numbers: eight digits starting 2-9, maybe split 4 + 4, maybe with +852 / (852) / 00852.
 _HK_PREFIX = rf"(?:(?:[+＋]|00)\s?852{_SEP}?|[(（]\s?[+＋]?852\s?[)）]\s?|852{_SEP})?"
-_HK_PHONE = re.compile(_NOT_BEFORE + _HK_PREFIX + r"[2-9]\d{3}" + _SEP + r"?\d{4}(?!\d)")
+_HK_PHONE = re.compile(_NOT_BEFORE + _HK_PREFIX + r"[2-9２-９]\d{3}" + _SEP + r"?\d{4}(?!\d)")
 
 # Anything else that is a run of digit groups with single separators (or brackets) between them:
 # "+44 20 7946 0958", "(415) 555-2671", "0044-20-7946-0958". Judged by its digit count below.

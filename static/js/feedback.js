@@ -20,7 +20,7 @@
   // and the field (or the group) names it in aria-describedby.
   function showError(form, name, message) {
     var field = form.querySelector("[name='" + name + "']");
-    if (!field) { return null; }
+    if (!field) { return; }
     var described = name === "useful" ? field.closest("fieldset") : field;
     var id = (field.id || name).replace(/-(yes|no)$/, "") + "-error";
     var error = document.createElement("p");
@@ -41,7 +41,6 @@
     ids.push(id);
     described.setAttribute("aria-describedby", ids.join(" "));
     described.setAttribute("data-error-for", id);
-    return field;
   }
 
   function say(section, form, text, className) {
@@ -74,11 +73,9 @@
         if (body.ok) {
           say(section, form, body.message, "feedback-thanks");
         } else if (body.errors) {
-          var first = null;
-          Object.keys(body.errors).forEach(function (name) {
-            var field = showError(form, name, body.errors[name]);
-            first = first || field;
-          });
+          Object.keys(body.errors).forEach(function (name) { showError(form, name, body.errors[name]); });
+          // The first problem in the form's own order (a selector list matches in document order).
+          var first = form.querySelector("fieldset[data-error-for] input, [aria-invalid='true']");
           if (first) { first.focus(); }
         } else {
           say(section, form, body.title + " " + body.message, "feedback-error");

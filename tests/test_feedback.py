@@ -506,7 +506,7 @@ def editors_app(backend_app):
         backend_app,
         (ARTICLE, True, "", 0),
         (ARTICLE, True, "Very clear", 1),
-        (ARTICLE, False, "=HYPERLINK(\"http://evil.example\")", 40),
+        (ARTICLE, False, '=HYPERLINK("http://evil.example")', 40),
         (ARTICLE_ZH, False, "太長了", 2),
         ("/en/help", True, "", 3),
         (CENTRE, None, "Wrong hours on Saturday", 1, "correction", "swd-kai-ping"),
@@ -553,7 +553,7 @@ def test_feedback_export_csv_to_stdout_with_formulas_defused(editors_app):
     table = list(csv.DictReader(io.StringIO(result.output)))
     assert list(table[0]) == ["id", "received_hk", "page", "lang", "category", "answer", "centre", "comment"]
     assert len(table) == 6
-    assert table[0]["comment"] == "'=HYPERLINK(\"http://evil.example\")"  # oldest first, and no formula
+    assert table[0]["comment"] == '\'=HYPERLINK("http://evil.example")'  # oldest first, and no formula
     assert {(r["page"], r["answer"]) for r in table} >= {(ARTICLE, "yes"), (ARTICLE_ZH, "no"), (CENTRE, "correction")}
     correction = next(r for r in table if r["category"] == "correction")
     assert correction["centre"] == "swd-kai-ping" and correction["comment"] == "Wrong hours on Saturday"

@@ -1,4 +1,4 @@
-""""Was this page useful?" and centre corrections in a real browser: sent without JavaScript (the
+"""The "Was this page useful?" and centre corrections in a real browser: sent without JavaScript (the
 thank-you page) and with it (the thanks in place of the form), in both languages; errors
 shown and linked; the form at 320px; and axe scans of the form, its errors and the thanks."""
 
@@ -72,7 +72,11 @@ def test_without_javascript_the_form_posts_and_a_thank_you_page_links_back(live_
         context.close()
     [row] = store()
     assert (row.page, row.lang, row.useful, row.comment) == (
-        ARTICLE.format(lang=lang), lang, True, "Useful. Call me on [phone removed]")
+        ARTICLE.format(lang=lang),
+        lang,
+        True,
+        "Useful. Call me on [phone removed]",
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hk"])

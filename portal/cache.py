@@ -26,6 +26,9 @@ from .i18n import LANG_COOKIE, guess_lang_from_path, lang_cookie
 log = logging.getLogger(__name__)
 
 cache = Cache()
+# Counters (e.g. feedback rate limits) in the same kind of store, but apart from the pages:
+# ``invalidate_pages`` clears the whole page cache, and must not reset every limit with it.
+counters = Cache()
 
 PAGE_PREFIX = "page2:"  # bumped when CachedPage changes shape, so a shared cache never serves the old one
 
@@ -49,7 +52,19 @@ def configure_cache(app: Flask) -> None:
     # Cache-down must not become page-down: we catch errors ourselves below.
     config["CACHE_IGNORE_ERRORS"] = True
     cache.init_app(app, config=config)
+    counters.init_app(app, config=_counter_config(app, config))
     app.wsgi_app = PageCacheMiddleware(app, app.wsgi_app)  # type: ignore[method-assign]
+
+
+def _counter_config(app: Flask, pages: dict[str, Any]) -> dict[str, Any]:
+    """The page cache's settings with a key prefix (Redis) or folder (files) of its own."""
+    config = dict(pages, CACHE_DEFAULT_TIMEOUT=3600)  # a counter outlives its hour by an hour at most
+    if app.config["REDIS_URL"]:
+        # "portal:" -> "portal-counters:", outside the prefix that clearing the page cache deletes.
+        config["CACHE_KEY_PREFIX"] = app.config["CACHE_KEY_PREFIX"].rstrip(":") + "-counters:"
+    else:
+        config["CACHE_DIR"] = app.config["COUNTER_CACHE_DIR"]
+    return config
 
 
 def safe_get(key: str) -> Any:

@@ -69,5 +69,12 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         "MAP_TILE_URL": env.get("PORTAL_MAP_TILE_URL") or None,
         "MAP_ATTRIBUTION": env.get("PORTAL_MAP_ATTRIBUTION", ""),
         "CORRECTIONS_EMAIL": env.get("PORTAL_CORRECTIONS_EMAIL", "corrections@family-portal.example"),
+        # "Was this page useful?" and centre corrections: submissions per client per hour (counted
+        # under a salted hash that changes daily, never the address), and how many reverse proxies
+        # in front of the site append to X-Forwarded-For (0: the client is the connecting address).
+        "FEEDBACK_PER_HOUR": _int(env, "PORTAL_FEEDBACK_PER_HOUR", 20),
+        "TRUSTED_PROXIES": _int(env, "PORTAL_TRUSTED_PROXIES", 0),
+        # Counters (rate limits) live apart from the page cache, so clearing pages does not reset them.
+        "COUNTER_CACHE_DIR": str(instance_path / "counters"),
         "ARTICLES_PER_PAGE": _int(env, "PORTAL_ARTICLES_PER_PAGE", 12),
     }

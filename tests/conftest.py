@@ -110,6 +110,7 @@ def make_app(tmp_path: Path, scale_out_skip_reason) -> Iterator[Callable[..., Fl
                 prefix = f"portal-test:{schema.name}:"
                 cleanups.append(schema.drop)
                 cleanups.append(lambda: clear_redis_prefix(prefix))
+                cleanups.append(lambda: clear_redis_prefix(prefix.rstrip(":") + "-counters:"))  # portal/cache.py
                 shared[backend] = {"DATABASE_URL": schema.url, "REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
             else:
                 instance = tmp_path / "instance"

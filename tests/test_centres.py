@@ -372,14 +372,15 @@ def test_centre_page_shows_open_now_and_is_not_cached(cclient, monkeypatch):
 # --- pages -----------------------------------------------------------------------------------
 
 
-def test_centre_page_has_every_field_tel_links_directions_and_correction_link(cclient):
+def test_centre_page_has_every_field_tel_links_directions_and_correction_form(cclient):
     html = cclient.get("/en/centres/test-harbour").get_data(as_text=True)
     for text in ("Harbour Test Family Centre", "Test Operator", "1 Test Road, Wan Chai", "Step-free entrance",
                  "Cantonese, English", "Test streets near the harbour", "2111 1112", "harbour@example.org"):
         assert text in html, text
     assert 'href="tel:21111111"' in html
     assert "openstreetmap.org/directions?to=22.279%2C114.173" in html
-    assert "mailto:corrections@family-portal.example?subject=Correction%3A%20test-harbour" in html
+    assert "mailto:corrections@" not in html  # corrections go to the feedback store (tests/test_feedback.py)
+    assert '<input type="hidden" name="category" value="correction">' in html
     assert '<time datetime="2029-12-01">' in html
     assert "not yet verified" not in html.lower().split("<main", 1)[1].split("</dl>", 1)[0]
 

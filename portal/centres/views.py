@@ -246,7 +246,6 @@ def centre(key: str):
         district=item.district,
         upcoming_holidays=upcoming,
         directions=directions,
-        corrections_email=current_app.config.get("CORRECTIONS_EMAIL", ""),
         checked_at=now_in_hong_kong().strftime("%H:%M"),
         **_common_context(),
     )

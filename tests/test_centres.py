@@ -379,7 +379,9 @@ def test_centre_page_has_every_field_tel_links_directions_and_correction_link(cc
         assert text in html, text
     assert 'href="tel:21111111"' in html
     assert "openstreetmap.org/directions?to=22.279%2C114.173" in html
-    assert "mailto:corrections@family-portal.example?subject=Correction%3A%20test-harbour" in html
+    # No address is set (no content/site/contact.yml here): say so, never show a placeholder.
+    assert "Report a correction" not in html and ".example" not in html
+    assert "We cannot take corrections by e-mail yet" in html
     assert '<time datetime="2029-12-01">' in html
     assert "not yet verified" not in html.lower().split("<main", 1)[1].split("</dl>", 1)[0]
 

@@ -1,4 +1,4 @@
-"""Site pages (About, Contact, Privacy…) and the contact settings, as stored rows."""
+"""Site pages (About, Contact, Privacy…), the contact settings and the quick-exit tags, as stored rows."""
 
 from __future__ import annotations
 
@@ -54,3 +54,10 @@ class SiteContact(Base):
     def expect(self, lang: str) -> str:
         return self.expect_zh if lang == "zh-hk" else self.expect_en
 
+
+class QuickExitTag(Base):
+    """A tag (content/tags.yml, ``quick_exit: true``) whose articles and events show "Exit this page"."""
+
+    __tablename__ = "quick_exit_tag"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)

@@ -11,6 +11,9 @@ from .model import PAGES, SiteContact, SitePage
 
 bp = Blueprint("sitepages", __name__, url_prefix="/<lang:lang_code>")
 
+# Pages that carry "Exit this page" themselves (the others only through their template's callers).
+WITH_QUICK_EXIT = {"browsing-safely"}
+
 
 @bp.get("/<any({}):slug>".format(", ".join(f'"{slug}"' for slug in PAGES)))
 def page(slug: str):
@@ -26,6 +29,7 @@ def page(slug: str):
         content_language=LANGUAGES[shown.lang],
         is_contact=slug == "contact",
         contact=site_contact() if slug == "contact" else None,
+        quick_exit=slug in WITH_QUICK_EXIT,
     )
 
 

@@ -14,8 +14,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from html import unescape as html_unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,7 +49,11 @@ HREF = re.compile(r'href="([^"]*)"')
 RENDERED_ARTICLE = re.compile(r"^/(en|zh-hk)/articles/([a-z0-9][a-z0-9-]*)(#.*)?$")
 # Site paths that already carry their language, or are not pages (files, open data).
 NOT_LOCALISED = re.compile(r"^/(?:en|zh-hk|static|media|api)(?:/|$)")
-LINK_HELP = "write ../<page>/en.md for a site page, /articles/<slug> for an article, /help for a page of the site, or a full https:// address"
+LINK_HELP = (
+    "write ../<page>/en.md for a site page, /articles/<slug> for an article, "
+    "/help for another page of the site, or a full https:// address"
+)
+PLACEHOLDER_HELP = "write the real address in content/site/contact.yml"
 
 
 @dataclass
@@ -94,25 +98,38 @@ def discover(content_dir: Path) -> Layout:
     shown_root = relative(root, content_dir)
     if not root.is_dir():
         layout.problems.append(
-            Problem(shown_root, 1, "no site pages folder: About, Contact, Privacy and the other footer pages "
-                    "are 'page not found' until content/site/ exists", severity="warning")
-        )  # fmt: skip
+            Problem(
+                shown_root,
+                1,
+                "no site pages folder: About, Contact, Privacy and the other footer pages "
+                "are 'page not found' until content/site/ exists",
+                severity="warning",
+            )
+        )
         return layout
     contact = root / "contact.yml"
     layout.contact = contact if contact.is_file() else None
     if layout.contact is None:
         layout.problems.append(
-            Problem(f"{shown_root}/contact.yml", 1, "no contact file: the Contact page says that our e-mail "
-                    "address is not yet set", severity="warning")
-        )  # fmt: skip
+            Problem(
+                f"{shown_root}/contact.yml",
+                1,
+                "no contact file: the Contact page says that our e-mail address is not yet set",
+                severity="warning",
+            )
+        )
     folders = sorted(entry.name for entry in os.scandir(root) if entry.is_dir())
     for name in folders:
         shown_folder = f"{shown_root}/{name}"
         if name not in PAGES:
             layout.problems.append(
-                Problem(shown_folder, 1, f"not a site page: the site pages are {', '.join(PAGES)} "
-                        "(a new page needs its address added in portal/sitepages/model.py)")
-            )  # fmt: skip
+                Problem(
+                    shown_folder,
+                    1,
+                    f"not a site page: the site pages are {', '.join(PAGES)} "
+                    "(a new page needs its address added in portal/sitepages/model.py)",
+                )
+            )
             continue
         languages = []
         for file_name in sorted(os.listdir(root / name)):
@@ -126,22 +143,28 @@ def discover(content_dir: Path) -> Layout:
                 )
         for missing in (code for code in LANGUAGES if code not in languages):
             if languages:
-                message = f"unpaired: no {missing}.md yet; /{missing}/{name} shows the {languages[0]} version with a notice"
-                layout.problems.append(Problem(f"{shown_folder}/{languages[0]}.md", 1, message, severity="warning"))
+                message = f"unpaired: no {missing}.md yet; /{missing}/{name} shows the {languages[0]} version"
+                layout.problems.append(
+                    Problem(f"{shown_folder}/{languages[0]}.md", 1, message + " with a notice", severity="warning")
+                )
     for name in PAGES:
         if name not in folders:
             layout.problems.append(
-                Problem(f"{shown_root}/{name}/en.md", 1, f"missing: /en/{name} and /zh-hk/{name} are "
-                        "'page not found' until this page exists", severity="warning")
-            )  # fmt: skip
+                Problem(
+                    f"{shown_root}/{name}/en.md",
+                    1,
+                    f"missing: /en/{name} and /zh-hk/{name} are 'page not found' until this page exists",
+                    severity="warning",
+                )
+            )
     return layout
 
 
 def link_targets(content_dir: Path) -> LinkTargets:
     """The site page slugs (known addresses) and the article folders on disk."""
     articles = content_dir / "articles"
-    names = frozenset(entry.name for entry in os.scandir(articles) if entry.is_dir()) if articles.is_dir() else frozenset()
-    return LinkTargets(frozenset(PAGES), names)
+    names = [entry.name for entry in os.scandir(articles) if entry.is_dir()] if articles.is_dir() else []
+    return LinkTargets(frozenset(PAGES), frozenset(names))
 
 
 def _line_of(body: str, needle: str, body_line: int) -> int:
@@ -149,8 +172,9 @@ def _line_of(body: str, needle: str, body_line: int) -> int:
     return body_line + (body[:index].count("\n") if index >= 0 else 0)
 
 
-def _localise_links(html: str, lang: str, targets: LinkTargets, body: str, body_line: int,
-                    shown: str) -> tuple[str, list[Problem]]:  # fmt: skip
+def _localise_links(
+    html: str, lang: str, targets: LinkTargets, body: str, body_line: int, shown: str
+) -> tuple[str, list[Problem]]:
     """Point each link at its page in this site, in this page's language; report links that lead nowhere."""
     problems: list[Problem] = []
 
@@ -165,9 +189,9 @@ def _localise_links(html: str, lang: str, targets: LinkTargets, body: str, body_
                 line = _line_of(body, slug, body_line)
                 problems.append(Problem(shown, line, f"broken link: no site page or article '{slug}'"))
             return match.group(0)
-        if href.startswith("mailto:") and is_placeholder_email(href[len("mailto:"):].split("?", 1)[0]):
-            line = _line_of(body, href[len("mailto:"):], body_line)
-            problems.append(Problem(shown, line, "placeholder e-mail address: write the real address in content/site/contact.yml"))
+        if href.startswith("mailto:") and is_placeholder_email(href[len("mailto:") :].split("?", 1)[0]):
+            line = _line_of(body, href[len("mailto:") :], body_line)
+            problems.append(Problem(shown, line, f"placeholder e-mail address: {PLACEHOLDER_HELP}"))
             return match.group(0)
         if href.startswith("/") and not href.startswith("//") and not NOT_LOCALISED.match(href):
             return f'href="/{lang}{href}"'
@@ -195,8 +219,11 @@ def parse_page(item: PageFile, targets: LinkTargets, text: str | None = None) ->
     values: dict[str, Any] = {}
     for name in meta:
         if name not in FIELDS:
-            problems.append(Problem(shown, field_line(text, str(name)), f"unknown field '{name}' (the fields are "
-                                    f"{', '.join(FIELDS)})"))  # fmt: skip
+            problems.append(
+                Problem(
+                    shown, field_line(text, str(name)), f"unknown field '{name}' (the fields are {', '.join(FIELDS)})"
+                )
+            )
     for name, kind in FIELDS.items():
         value = meta.get(name)
         if value is None or value == "":
@@ -218,8 +245,8 @@ def parse_page(item: PageFile, targets: LinkTargets, text: str | None = None) ->
     problems += link_problems
     for address in EMAIL_IN_TEXT.findall(body):
         if is_placeholder_email(address):
-            problems.append(Problem(shown, _line_of(body, address, body_line), f"placeholder e-mail address "
-                                    f"'{address}': write the real address in content/site/contact.yml"))  # fmt: skip
+            line = _line_of(body, address, body_line)
+            problems.append(Problem(shown, line, f"placeholder e-mail address '{address}': {PLACEHOLDER_HELP}"))
     if problems:
         raise ContentError(sorted(set(problems)))
     return {
@@ -254,8 +281,13 @@ def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]
     problems: list[Problem] = []
     for name in data:
         if name not in CONTACT_FIELDS:
-            problems.append(Problem(shown, field_line(text, str(name)), f"unknown field '{name}' (the fields are "
-                                    f"{', '.join(CONTACT_FIELDS)})"))  # fmt: skip
+            problems.append(
+                Problem(
+                    shown,
+                    field_line(text, str(name)),
+                    f"unknown field '{name}' (the fields are {', '.join(CONTACT_FIELDS)})",
+                )
+            )
     email = data.get("email")
     email = "" if email is None else email
     if not isinstance(email, str) or (email.strip() and not EMAIL.match(email.strip())):
@@ -263,16 +295,24 @@ def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]
         email = ""
     email = email.strip()
     expect = data.get("expect")
-    if not isinstance(expect, dict) or not all(isinstance(expect.get(code), str) and expect[code].strip()
-                                                for code in LANGUAGES):  # fmt: skip
-        problems.append(Problem(shown, field_line(text, "expect"), "'expect' needs a text for en and zh-hk: "
-                                "what happens after someone writes to us"))  # fmt: skip
+    if not isinstance(expect, dict) or not all(
+        isinstance(expect.get(code), str) and expect[code].strip() for code in LANGUAGES
+    ):
+        problems.append(
+            Problem(
+                shown,
+                field_line(text, "expect"),
+                "'expect' needs a text for en and zh-hk: what happens after someone writes to us",
+            )
+        )
     if problems:
         raise ContentError(problems)
     warnings = []
     if is_placeholder_email(email):
-        warnings.append(Problem(shown, field_line(text, "email"), "placeholder address: the Contact page says our "
-                                "e-mail address is not yet set; write the real address here", severity="warning"))  # fmt: skip
+        message = (
+            "placeholder address: the Contact page says our e-mail address is not yet set; write the real address here"
+        )
+        warnings.append(Problem(shown, field_line(text, "email"), message, severity="warning"))
         email = ""
     row = {"email": email, "expect_en": expect["en"].strip(), "expect_zh": expect["zh-hk"].strip()}
     return row, warnings
@@ -350,8 +390,15 @@ class SitePageSource:
             tracker.forget(path)
         return report
 
-    def _sync_contact(self, session: Session, content_dir: Path, layout: Layout, tracker: FileTracker,
-                      report: SyncReport, progress: Progress) -> None:  # fmt: skip
+    def _sync_contact(
+        self,
+        session: Session,
+        content_dir: Path,
+        layout: Layout,
+        tracker: FileTracker,
+        report: SyncReport,
+        progress: Progress,
+    ) -> None:
         row = session.get(SiteContact, "contact")
         if layout.contact is None:
             if row is not None:

@@ -51,9 +51,13 @@ def parse_flags(content_dir: Path) -> tuple[set[str] | None, list[Problem]]:
         return None, problems
     if not flagged:
         problems.append(
-            Problem(shown, 1, f"no tag has '{FLAG}: true': only the help page and the self-checks show "
-                    "'Exit this page'", severity="warning")
-        )  # fmt: skip
+            Problem(
+                shown,
+                1,
+                f"no tag has '{FLAG}: true': only the help page and the self-checks show 'Exit this page'",
+                severity="warning",
+            )
+        )
     return flagged, problems
 
 

@@ -2,7 +2,7 @@
 
 ``create_app`` is a short list of ``configure_*`` steps, one per concern, then
 one ``init_app`` per capability (articles, help, events, feeds, self-check,
-centres, search, feedback). Each capability lives in its own sub-package with its
+centres, site pages, search, feedback). Each capability lives in its own sub-package with its
 model, loader and views.
 """
 
@@ -24,7 +24,7 @@ from .security import configure_security
 from .templating import configure_templates
 
 # Capability sub-packages, in the order their blueprints are registered.
-CAPABILITIES = ["articles", "help", "selfcheck", "centres", "events", "feeds", "search", "feedback"]
+CAPABILITIES = ["articles", "help", "selfcheck", "centres", "events", "feeds", "sitepages", "search", "feedback"]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

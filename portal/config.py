@@ -27,6 +27,42 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
     return float(value) if value else default
 
 
+# Domains reserved for examples (RFC 2606): an address there is a placeholder, never shown on a page.
+PLACEHOLDER_DOMAINS = ("example", "example.com", "example.net", "example.org", "invalid")
+
+
+def is_placeholder_domain(domain: str | None) -> bool:
+    """True for a domain reserved for examples, e.g. ``portal.example`` or ``example.org``."""
+    domain = (domain or "").strip().lower().rstrip(".")
+    return any(domain == reserved or domain.endswith("." + reserved) for reserved in PLACEHOLDER_DOMAINS)
+
+
+def is_placeholder_email(address: str | None) -> bool:
+    """True for an empty address or one at a domain reserved for examples (e.g. ``x@portal.example``)."""
+    address = (address or "").strip()
+    local, at, domain = address.rpartition("@")
+    return not (local and at and domain) or is_placeholder_domain(domain)
+
+
+def _real_email(environ: Mapping[str, str], name: str) -> str:
+    """An e-mail setting, or "" while it is unset or a placeholder (so no page ever shows one)."""
+    value = environ.get(name, "").strip()
+    return "" if is_placeholder_email(value) else value
+
+
+def _page_url(environ: Mapping[str, str], name: str, default: str) -> str:
+    """A web address setting: absolute http(s) or a path on this site; anything else is refused at start-up."""
+    value = environ.get(name, "").strip() or default
+    if not value.startswith(("https://", "http://", "/")) or value.startswith("//"):
+        raise ValueError(f"{name} must be an https:// address or a path on this site, not {value!r}")
+    return value
+
+
+# "Exit this page" leaves for the Hong Kong Observatory: a page anyone in Hong Kong may open many times a
+# day, so it raises no questions on screen or in the history; it needs no login and shows no ads.
+QUICK_EXIT_DEFAULT = "https://www.hko.gov.hk/"
+
+
 def _secret_key(instance_path: Path, environ: Mapping[str, str]) -> str:
     """Use PORTAL_SECRET_KEY, or a random key kept in instance/ so it survives restarts."""
     if environ.get("PORTAL_SECRET_KEY"):
@@ -68,7 +104,10 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         # Centre finder: the map is off unless a tile server is configured.
         "MAP_TILE_URL": env.get("PORTAL_MAP_TILE_URL") or None,
         "MAP_ATTRIBUTION": env.get("PORTAL_MAP_ATTRIBUTION", ""),
-        "CORRECTIONS_EMAIL": env.get("PORTAL_CORRECTIONS_EMAIL", "corrections@family-portal.example"),
+        # Unset: "Report a correction" writes to the address in content/site/contact.yml.
+        "CORRECTIONS_EMAIL": _real_email(env, "PORTAL_CORRECTIONS_EMAIL"),
+        # Where "Exit this page" (help page, self-checks, pages with a quick-exit tag) goes at once.
+        "QUICK_EXIT_URL": _page_url(env, "PORTAL_QUICK_EXIT_URL", QUICK_EXIT_DEFAULT),
         # "Was this page useful?" and centre corrections: submissions per client per hour (counted
         # under a salted hash that changes daily, never the address), and how many reverse proxies
         # in front of the site append to X-Forwarded-For (0: the client is the connecting address).

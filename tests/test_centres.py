@@ -381,6 +381,7 @@ def test_centre_page_has_every_field_tel_links_directions_and_correction_form(cc
     assert "openstreetmap.org/directions?to=22.279%2C114.173" in html
     assert "mailto:corrections@" not in html  # corrections go to the feedback store (tests/test_feedback.py)
     assert '<input type="hidden" name="category" value="correction">' in html
+    assert ".example" not in html
     assert '<time datetime="2029-12-01">' in html
     assert "not yet verified" not in html.lower().split("<main", 1)[1].split("</dl>", 1)[0]
 

@@ -44,12 +44,6 @@ def is_placeholder_email(address: str | None) -> bool:
     return not (local and at and domain) or is_placeholder_domain(domain)
 
 
-def _real_email(environ: Mapping[str, str], name: str) -> str:
-    """An e-mail setting, or "" while it is unset or a placeholder (so no page ever shows one)."""
-    value = environ.get(name, "").strip()
-    return "" if is_placeholder_email(value) else value
-
-
 def _page_url(environ: Mapping[str, str], name: str, default: str) -> str:
     """A web address setting: absolute http(s) or a path on this site; anything else is refused at start-up."""
     value = environ.get(name, "").strip() or default
@@ -104,8 +98,6 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         # Centre finder: the map is off unless a tile server is configured.
         "MAP_TILE_URL": env.get("PORTAL_MAP_TILE_URL") or None,
         "MAP_ATTRIBUTION": env.get("PORTAL_MAP_ATTRIBUTION", ""),
-        # Unset: "Report a correction" writes to the address in content/site/contact.yml.
-        "CORRECTIONS_EMAIL": _real_email(env, "PORTAL_CORRECTIONS_EMAIL"),
         # Where "Exit this page" (help page, self-checks, pages with a quick-exit tag) goes at once.
         "QUICK_EXIT_URL": _page_url(env, "PORTAL_QUICK_EXIT_URL", QUICK_EXIT_DEFAULT),
         # "Was this page useful?" and centre corrections: submissions per client per hour (counted

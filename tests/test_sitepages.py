@@ -183,7 +183,7 @@ def test_placeholder_contact_is_a_warning_and_no_page_shows_it(app, client):
     assert "聯絡電郵地址尚未設定" in zh
     assert "mailto:" not in en + zh
     centre = client.get("/en/centres/swd-kai-ping").get_data(as_text=True)
-    assert "We cannot take corrections by e-mail yet" in centre and 'href="/en/contact"' in centre
+    assert 'value="correction"' in centre and "mailto:" not in centre  # corrections go to the feedback store
 
 
 def every_page(app, client) -> list[str]:
@@ -219,14 +219,7 @@ def test_a_real_contact_address_is_shown_with_what_to_expect_and_used_for_correc
     zh = main_of(client.get("/zh-hk/contact").get_data(as_text=True))
     assert "我們會細閱每一封來信" in zh
     centre = client.get("/en/centres/swd-kai-ping").get_data(as_text=True)
-    assert "mailto:editors@portal.test?subject=Correction%3A%20swd-kai-ping" in centre
-
-
-def test_the_corrections_setting_wins_over_the_contact_file(make_app):
-    app = make_app(CORRECTIONS_EMAIL="centres@portal.test")
-    sync_content(app)
-    centre = app.test_client().get("/en/centres/swd-kai-ping").get_data(as_text=True)
-    assert "mailto:centres@portal.test?subject=" in centre
+    assert 'value="correction"' in centre and "mailto:" not in centre  # the form, never a mail link
 
 
 @pytest.mark.parametrize(
@@ -257,10 +250,10 @@ def test_a_broken_contact_file_names_its_line(checker, content_copy, old, new, l
         (
             "[contact page](../contact/en.md)",
             "[contact page](../contact-us/en.md)",
-            38,
+            39,
             "broken link: no site page or article 'contact-us'",
         ),
-        ("[contact page](../contact/en.md)", "[contact page](contact.html)", 38, "link 'contact.html' leads nowhere"),
+        ("[contact page](../contact/en.md)", "[contact page](contact.html)", 39, "link 'contact.html' leads nowhere"),
         (
             "We built this site",
             "Write to privacy@family-portal.example. We built this site",
@@ -369,14 +362,6 @@ def test_settings_quick_exit_url_defaults_to_a_neutral_page_and_can_be_set(tmp_p
     for bad in ("javascript:alert(1)", "//evil.test/", "www.hko.gov.hk"):
         with pytest.raises(ValueError, match="PORTAL_QUICK_EXIT_URL"):
             load_settings(tmp_path, {"PORTAL_QUICK_EXIT_URL": bad})
-
-
-def test_settings_never_keep_a_placeholder_corrections_address(tmp_path):
-    assert load_settings(tmp_path, {})["CORRECTIONS_EMAIL"] == ""
-    env = {"PORTAL_CORRECTIONS_EMAIL": "corrections@family-portal.example"}
-    assert load_settings(tmp_path, env)["CORRECTIONS_EMAIL"] == ""
-    env = {"PORTAL_CORRECTIONS_EMAIL": "centres@portal.test"}
-    assert load_settings(tmp_path, env)["CORRECTIONS_EMAIL"] == "centres@portal.test"
 
 
 @pytest.mark.parametrize(

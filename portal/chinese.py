@@ -109,3 +109,11 @@ def to_traditional(text: str) -> str:
         return text
     return CJK_RUN.sub(_convert_run, text)
 
+
+def script_key(text: str) -> str:
+    """``text`` with each Chinese character replaced by its Simplified form, to compare, never to show.
+
+    Two spellings of one name come out the same: 東涌 and 东涌, and variants
+    that OpenCC keeps apart in Traditional, 啟德 and 啓德 (both 启德).
+    """
+    return text.translate(_tables().to_simplified)

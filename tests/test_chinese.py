@@ -139,13 +139,15 @@ def test_every_centre_and_district_is_found_in_both_scripts(backend_app):
         return client.get(f"/zh-hk/search?q={quote(query)}{kind and '&kind=' + kind}").get_data(as_text=True)
 
     for centre in centres:
-        key = centre["id"]
-        for query in _both_scripts(centre["name_zh"]):
+        key, name = centre["id"], centre["name_zh"]
+        for query in _both_scripts(name):
             if f'id="centre-{key}"' not in finder(query):
                 failures.append(f"finder: {query} ({key})")
+            if query != name and _other_variant(name):
+                continue  # search: the xfail test below
             if f'href="/zh-hk/centres/{key}"' not in search_page(query):
                 failures.append(f"search: {query} ({key}) not listed")
-            elif not _other_variant(centre["name_zh"]) and not _all_words(backend_app, query, key):
+            elif not _all_words(backend_app, query, key):
                 failures.append(f"search: {query} ({key}) found only with some of its words")
 
     by_district: dict[str, list[str]] = {}
@@ -174,4 +176,4 @@ def test_search_finds_a_simplified_name_whose_traditional_is_another_variant(app
     names = [(c["id"], c["name_zh"]) for c in _listed_centres() if _other_variant(c["name_zh"])]
     assert names, "no such name in the data any more: drop this test"
     missing = [f"{simplified(name)} ({key})" for key, name in names if not _all_words(app, simplified(name), key)]
-    assert not missing, "found only with some of their words: " + ", ".join(missing)
+    assert not missing, "found only with some of their words, or not at all: " + ", ".join(missing)

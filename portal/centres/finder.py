@@ -10,9 +10,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from ..chinese import to_traditional
+from ..chinese import script_key
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -148,16 +149,30 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\u3400-\u9fff\uf900-\ufaff]+", " ", text).split())
 
 
+@lru_cache(maxsize=4096)
+def _compact_key(search_text: str) -> str:
+    """A centre's search text without spaces, as a script key (the same on every request, so made once)."""
+    return script_key(search_text.replace(" ", ""))
+
+
+_DISTRICT = "区"  # 區 ("district"), as script_key() writes it
+
+
 def matches(query: str, search_text: str) -> bool:
-    """Every word of the query is found: English words as word prefixes, Chinese as substrings."""
-    words = normalise(to_traditional(query)).split()
+    """Every word of the query is found: English words as word prefixes, Chinese as substrings.
+
+    Chinese is compared in either script and whichever variant a name is written
+    in (东涌 finds 東涌, 启德 finds 啟德), and nothing of it is converted for show.
+    """
+    words = normalise(query).split()
     if not words:
         return True
     haystack = " " + search_text
-    compact = search_text.replace(" ", "")
+    compact = _compact_key(search_text)
     for word in words:
         if CJK.search(word):
-            if word not in compact and word.rstrip("區") not in compact:
+            key = script_key(word)
+            if key not in compact and key.rstrip(_DISTRICT) not in compact:
                 return False
         elif f" {word}" not in haystack:
             return False

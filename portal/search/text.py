@@ -23,7 +23,9 @@ from ..chinese import CJK_CHARS, CJK_RUN, to_traditional
 
 # Change this whenever index_tokens() would tokenise the same text differently (a new rule, another
 # converter): the next reindex then rewrites every row instead of keeping unchanged ones.
-NORMALISER_VERSION = "3: opencc-c++ s2t, bigrams + single CJK, snowball english, word list"
+NORMALISER_VERSION = (
+    "4: opencc-c++ s2t that leaves Traditional text as written, bigrams + single CJK, snowball english, word list"
+)
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 24

@@ -143,8 +143,6 @@ def test_every_centre_and_district_is_found_in_both_scripts(backend_app):
         for query in _both_scripts(name):
             if f'id="centre-{key}"' not in finder(query):
                 failures.append(f"finder: {query} ({key})")
-            if query != name and _other_variant(name):
-                continue  # search: the xfail test below
             if f'href="/zh-hk/centres/{key}"' not in search_page(query):
                 failures.append(f"search: {query} ({key}) not listed")
             elif not _all_words(backend_app, query, key):
@@ -167,11 +165,6 @@ def test_every_centre_and_district_is_found_in_both_scripts(backend_app):
     assert not failures, f"{len(failures)} names not found:\n" + "\n".join(failures)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search indexes to_traditional() text: 启 becomes OpenCC's 啓, the data writes 啟; "
-    "indexing and querying script_key() tokens (portal/search/text.py) would find it",
-)
 def test_search_finds_a_simplified_name_whose_traditional_is_another_variant(app):
     names = [(c["id"], c["name_zh"]) for c in _listed_centres() if _other_variant(c["name_zh"])]
     assert names, "no such name in the data any more: drop this test"

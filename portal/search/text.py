@@ -1,7 +1,8 @@
 """The bilingual normaliser shared by indexing and querying, so both backends see the same tokens.
 
 FTS5's tokenizers and PostgreSQL's parsers do not segment Chinese. Instead of a
-dictionary segmenter we index overlapping character bigrams (溝通技巧 -> 溝通 通技
+dictionary segmenter we index overlapping character bigrams, each written by its script key
+(portal.chinese.script_key: 啟德, 啓德 and 启德 are one token) (溝通技巧 -> 溝通 通技
 技巧) plus single characters, after converting Simplified to Traditional with
 OpenCC, so a Simplified query (沟通) finds Traditional text (溝通). English words
 are lower-cased and reduced by the Snowball (Porter 2) stemmer, so "parenting"
@@ -19,12 +20,13 @@ from typing import Protocol
 
 import snowballstemmer
 
-from ..chinese import CJK_CHARS, CJK_RUN, to_traditional
+from ..chinese import CJK_CHARS, CJK_RUN, script_key, to_traditional
 
 # Change this whenever index_tokens() would tokenise the same text differently (a new rule, another
 # converter): the next reindex then rewrites every row instead of keeping unchanged ones.
 NORMALISER_VERSION = (
-    "4: opencc-c++ s2t that leaves Traditional text as written, bigrams + single CJK, snowball english, word list"
+    "5: opencc-c++ s2t that leaves Traditional text as written, CJK tokens by script key (bigrams + single), "
+    "snowball english, word list"
 )
 
 MAX_QUERY_CHARS = 200
@@ -64,8 +66,9 @@ def index_tokens(text: str) -> str:
     tokens: list[str] = []
     for piece in _PIECES.findall(clean(text)):
         if _CJK_RUN.fullmatch(piece):
-            tokens.extend(piece)
-            tokens.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+            key = script_key(piece)  # one spelling for both scripts and their variants: 啟德, 啓德, 启德
+            tokens.extend(key)
+            tokens.extend(key[i : i + 2] for i in range(len(key) - 1))
         else:
             tokens.append(_english(piece))
     return " ".join(tokens)
@@ -100,7 +103,8 @@ class Query:
 
 
 def phrase_tokens(run: str) -> Alternative:
-    """The index tokens a Chinese run must all have: its bigrams (or the one character)."""
+    """The index tokens a Chinese run must all have: its bigrams (or the one character), by script key."""
+    run = script_key(run)
     return (run,) if len(run) == 1 else tuple(dict.fromkeys(run[i : i + 2] for i in range(len(run) - 1)))
 
 

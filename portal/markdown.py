@@ -5,6 +5,8 @@ never passed through, and the output is sanitised again with nh3 as a second
 line of defence. Headings get ids that work for Chinese text too. Links
 written the way they work on GitHub (``../other-slug/en.md``) become site
 URLs; images beside the markdown file are served from ``/media/…``.
+
+:func:`html_to_text` gives the reading text of rendered HTML, for search snippets.
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+# Bump when the same markdown renders to different HTML or plain text: the next `flask content sync`
+# then re-renders every file (loaders put it in their file hashes) and the search index follows.
+RENDERER_VERSION = "2"
 
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -54,6 +61,77 @@ def slugify_heading(text: str) -> str:
 ARTICLE_LINK = re.compile(r"^(?:\.\./|/articles/|articles/)([a-z0-9][a-z0-9-]*)/?(?:(en|zh-hk)\.md)?/?(#.*)?$")
 
 
+# --- reading text -------------------------------------------------------------------------------
+
+# Elements that start a new line of reading text; cells of a table row are kept apart by a space.
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+    "section", "table", "tbody", "thead", "tfoot", "tr", "ul",
+})  # fmt: skip
+_CELLS = frozenset({"td", "th"})
+_UNREAD = frozenset({"script", "style", "template", "noscript", "iframe", "object", "svg", "math"})
+_WHITESPACE = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+class _TextCollector(HTMLParser):
+    """Collects the text a reader sees; ``convert_charrefs`` decodes each entity exactly once."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.unread = 0  # inside <script>, <style> …
+        self.pre = 0  # inside <pre>, where line breaks are part of the text
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.unread += tag in _UNREAD
+        self.pre += tag == "pre"
+        self._boundary(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._boundary(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.unread -= tag in _UNREAD and self.unread > 0
+        self.pre -= tag == "pre" and self.pre > 0
+        self._boundary(tag)
+
+    def handle_data(self, data: str) -> None:
+        if not self.unread:
+            # As a browser shows it: line breaks in the HTML source are spaces, except in <pre>.
+            self.parts.append(data if self.pre else _WHITESPACE.sub(" ", data))
+
+    def _boundary(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag in _CELLS:
+            self.parts.append(" ")
+
+
+def html_to_text(html: str) -> str:
+    """The reading text of an HTML fragment: tags and link targets dropped, entities decoded once,
+    one line per paragraph, heading, list item or table row.
+
+    The stdlib parser is enough here: it reads any fragment (our HTML is nh3's well-formed output;
+    feeds' is whatever they send) and we need text and block boundaries, not a tree.
+    """
+    collector = _TextCollector()
+    collector.feed(html or "")
+    collector.close()
+    text = _SPACES.sub(" ", "".join(collector.parts))
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def render_fingerprint() -> str:
+    """Put into a content file's hash: a new renderer re-renders the file."""
+    return f"renderer {RENDERER_VERSION}"
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
 @dataclass
 class RenderResult:
     html: str
@@ -83,7 +161,6 @@ class MarkdownRenderer:
         result = RenderResult(html="")
         tokens = self.md.parse(source)
         used_ids: dict[str, int] = {}
-        text_parts: list[str] = []
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
                 inline = tokens[index + 1]
@@ -98,11 +175,10 @@ class MarkdownRenderer:
                 token.attrSet("id", anchor)
                 result.headings.append((int(token.tag[1]), anchor, heading_text))
             if token.type == "inline":
-                text_parts.append(token.content)
                 for child in token.children or []:
                     self._rewrite(child, result)
         result.html = sanitise_html(self.md.renderer.render(tokens, self.md.options, {}))
-        result.plain_text = re.sub(r"[*_`#>\[\]()|-]+", " ", "\n".join(text_parts))
+        result.plain_text = html_to_text(result.html)  # what a reader sees: no link targets, no markup
         return result
 
     def _rewrite(self, token: Token, result: RenderResult) -> None:

@@ -33,7 +33,7 @@ from ..content import (
     split_front_matter,
 )
 from ..i18n import LANGUAGES
-from ..markdown import MarkdownRenderer
+from ..markdown import MarkdownRenderer, render_fingerprint
 from .model import Article, Category, Tag
 
 SOURCE = "articles"
@@ -327,13 +327,15 @@ class ArticleSource:
         self._sync_vocabulary(session, vocab)
         tracker = FileTracker(session, self.name)
         slugs = {item.slug for item in items}
+        # A new renderer changes the HTML and plain text of unchanged files too.
+        rendering = render_fingerprint()
         # Ids only: loading 10,000 whole articles to skip them would cost more than the rest of a re-sync.
         existing = {(slug, lang): row_id for row_id, slug, lang in session.execute(
             select(Article.id, Article.slug, Article.lang))}  # fmt: skip
         for item in items:
             progress(1)
             raw = item.path.read_bytes()
-            digest = file_hash(raw, vocab.fingerprint)
+            digest = file_hash(raw, vocab.fingerprint, rendering)
             if tracker.is_unchanged(item.shown_as, digest) and (item.slug, item.lang) in existing:
                 report.unchanged += 1
                 continue

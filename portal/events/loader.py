@@ -37,7 +37,7 @@ from ..content import (
 )
 from ..districts import parse_districts
 from ..i18n import LANGUAGES
-from ..markdown import MarkdownRenderer
+from ..markdown import MarkdownRenderer, render_fingerprint
 from .model import AUDIENCES, STATUSES, Event, NewsItem, Partner, PartnerFeed
 
 SOURCE = "events"
@@ -364,13 +364,14 @@ class EventSource:
         self._sync_partners(session, content_dir, partner_paths, districts, tracker, report, progress)
         partners = {p.stem for p in partner_paths} | set(session.scalars(select(Partner.id)))
         today = self.today()
+        rendering = render_fingerprint()  # a new renderer re-renders every event
         existing = {row.uid: row for row in session.scalars(select(Event).where(Event.source == "editor"))}
         for folder in folders:
             progress(1)
             key = f"events/{folder.slug}"
             raw = [p.read_bytes() for p in folder.files.values()]
             relative_dates = any(re.search(rb"^(starts|ends):\s*['\"]?\+\d", r, re.M) for r in raw)
-            digest = file_hash(*raw, ",".join(folder.files), today.isoformat() if relative_dates else "")
+            digest = file_hash(*raw, ",".join(folder.files), today.isoformat() if relative_dates else "", rendering)
             uid = f"md:{folder.slug}"
             if tracker.is_unchanged(key, digest) and uid in existing:
                 report.unchanged += 1

@@ -160,6 +160,15 @@ def test_every_tel_link_on_the_help_page_an_article_and_the_home_page_carries_85
             assert re.fullmatch(r"(?:tel|sms):\+852\d{3,8}", href), (path, href)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh-hk"])
+def test_site_pages_link_their_hotlines_with_852(client, lang):
+    contact = set(_links(client.get(f"/{lang}/contact").get_data(as_text=True)))
+    assert {("tel:+852999", "999"), ("tel:+85218111", "18111"), ("tel:+85223432255", "2343 2255")} <= contact
+    for path in (f"/{lang}/about", f"/{lang}/browsing-safely"):
+        hrefs = HREF.findall(client.get(path).get_data(as_text=True))
+        assert "tel:+852999" in hrefs and all(re.fullmatch(r"(?:tel|sms):\+852\d{3,8}", h) for h in hrefs), path
+
+
 def test_the_help_page_texts_the_text_line_and_calls_the_others(client):
     html = client.get("/en/help").get_data(as_text=True)
     assert 'href="sms:+85291012012"' in html and 'href="tel:+85291012012"' not in html

@@ -5,19 +5,39 @@ never passed through, and the output is sanitised again with nh3 as a second
 line of defence. Headings get ids that work for Chinese text too. Links
 written the way they work on GitHub (``../other-slug/en.md``) become site
 URLs; images beside the markdown file are served from ``/media/…``.
+
+Hong Kong phone numbers in the text become tap-to-call links (``tel:+852…``,
+or ``sms:+852…`` for lines reached by text message): 8-digit numbers wherever
+they are written, and the short hotlines of ``content/hotlines.yml``. Only text
+is looked at, so code, link targets and the text of existing links stay as written.
+
+:func:`html_to_text` gives the reading text of rendered HTML, for search snippets.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
+from flask import current_app, has_app_context
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from .content import ContentError, load_yaml_file
+
+# Bump when the same markdown renders to different HTML or plain text: the next `flask content sync`
+# then re-renders every file (loaders put it in their file hashes) and the search index follows.
+RENDERER_VERSION = "3"  # 3: phone numbers become tel:/sms: links; 2: plain text from the HTML
 
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -37,7 +57,7 @@ def sanitise_html(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes={"http", "https", "mailto", "tel", "sms"},
         link_rel="noopener noreferrer",
         filter_style_properties={"text-align"},
     )
@@ -54,6 +74,217 @@ def slugify_heading(text: str) -> str:
 ARTICLE_LINK = re.compile(r"^(?:\.\./|/articles/|articles/)([a-z0-9][a-z0-9-]*)/?(?:(en|zh-hk)\.md)?/?(#.*)?$")
 
 
+# --- reading text -------------------------------------------------------------------------------
+
+# Elements that start a new line of reading text; cells of a table row are kept apart by a space.
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+    "section", "table", "tbody", "thead", "tfoot", "tr", "ul",
+})  # fmt: skip
+_CELLS = frozenset({"td", "th"})
+_UNREAD = frozenset({"script", "style", "template", "noscript", "iframe", "object", "svg", "math"})
+_WHITESPACE = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+class _TextCollector(HTMLParser):
+    """Collects the text a reader sees; ``convert_charrefs`` decodes each entity exactly once."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.unread = 0  # inside <script>, <style> …
+        self.pre = 0  # inside <pre>, where line breaks are part of the text
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.unread += tag in _UNREAD
+        self.pre += tag == "pre"
+        self._boundary(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._boundary(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.unread -= tag in _UNREAD and self.unread > 0
+        self.pre -= tag == "pre" and self.pre > 0
+        self._boundary(tag)
+
+    def handle_data(self, data: str) -> None:
+        if not self.unread:
+            # As a browser shows it: line breaks in the HTML source are spaces, except in <pre>.
+            self.parts.append(data if self.pre else _WHITESPACE.sub(" ", data))
+
+    def _boundary(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag in _CELLS:
+            self.parts.append(" ")
+
+
+def html_to_text(html: str) -> str:
+    """The reading text of an HTML fragment: tags and link targets dropped, entities decoded once,
+    one line per paragraph, heading, list item or table row.
+
+    The stdlib parser is enough here: it reads any fragment (our HTML is nh3's well-formed output;
+    feeds' is whatever they send) and we need text and block boundaries, not a tree.
+    """
+    collector = _TextCollector()
+    collector.feed(html or "")
+    collector.close()
+    text = _SPACES.sub(" ", "".join(collector.parts))
+    return _NEWLINES.sub("\n", text).strip()
+
+
+# --- phone numbers -------------------------------------------------------------------------------
+
+HOTLINES_FILE = "hotlines.yml"
+
+
+@dataclass(frozen=True)
+class PhoneBook:
+    """What the renderer links besides plain 8-digit numbers, taken from content/hotlines.yml:
+    the short hotlines (999, 18111, 182 183 …) and the numbers reached by text message."""
+
+    short: tuple[str, ...] = ()  # as written in hotlines.yml, e.g. "182 183"
+    text_only: frozenset[str] = frozenset()  # digits of the numbers whose channel is "text"
+
+    @classmethod
+    def from_hotlines(cls, hotlines: Iterable[Mapping[str, Any]]) -> PhoneBook:
+        short, text_only = set(), set()
+        for hotline in hotlines:
+            number = " ".join(str(hotline.get("number") or "").split())
+            digits = re.sub(r"\D", "", number)
+            if not digits or not re.fullmatch(r"\d[\d ]*", number):
+                continue
+            if len(digits) != 8:
+                short.add(number)
+            if str(hotline.get("channel") or "phone") == "text":
+                text_only.add(digits)
+        return cls(tuple(sorted(short)), frozenset(text_only))
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when a different set of numbers would be linked (so files are rendered again)."""
+        return hashlib.sha256(repr((self.short, sorted(self.text_only))).encode()).hexdigest()[:16]
+
+    def pattern(self) -> re.Pattern[str]:
+        return _phone_pattern(self.short)
+
+
+def load_phone_book(content_dir: Path) -> PhoneBook:
+    """The phone book of ``content_dir/hotlines.yml`` (empty when it is missing or unreadable:
+    ``flask content check`` reports that file's problems)."""
+    path = Path(content_dir) / HOTLINES_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return PhoneBook()
+    return _read_phone_book(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_phone_book(path: str, _mtime_ns: int, _size: int) -> PhoneBook:
+    try:
+        data = load_yaml_file(Path(path), HOTLINES_FILE)
+    except ContentError:
+        return PhoneBook()
+    return PhoneBook.from_hotlines(item for item in data or [] if isinstance(item, dict))
+
+
+def current_phone_book() -> PhoneBook:
+    """The phone book of the running site's content (empty outside an application context)."""
+    if has_app_context() and current_app.config.get("CONTENT_DIR"):
+        return load_phone_book(Path(current_app.config["CONTENT_DIR"]))
+    return PhoneBook()
+
+
+def render_fingerprint(phones: PhoneBook) -> str:
+    """Put into a content file's hash: a new renderer or other hotlines re-render the file."""
+    return f"renderer {RENDERER_VERSION}, phones {phones.fingerprint}"
+
+
+_SEP = r"[ \u00a0-]"  # "2389 2222", "2389-2222"
+# Not inside a word, a URL-like token, a price (HK$, $) or a longer run of digits ("1234 5678 9012").
+_BEFORE = r"(?<![A-Za-z0-9+$/=#@&_.\-])(?<![0-9][ ,.:/-])(?<!\$ )"
+_AFTER = r"(?![A-Za-z0-9%@]|[ ,.:/-]?[0-9])"
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_DATE8 = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
+
+
+@lru_cache(maxsize=8)
+def _phone_pattern(short: tuple[str, ...]) -> re.Pattern[str]:
+    local = rf"(?P<cc>(?:\+852|\(\+?852\)|852){_SEP}?)?(?P<local>[235-9]\d{{3}}(?P<sep>{_SEP}?)\d{{4}})"
+    numbers = [local]
+    for number in sorted(short, key=len, reverse=True):
+        numbers.append(f"{_SEP}?".join(re.escape(group) for group in number.split()))
+    return re.compile(rf"{_BEFORE}(?:{'|'.join(numbers)}){_AFTER}")
+
+
+def _phone_href(match: re.Match[str], phones: PhoneBook) -> str | None:
+    """``tel:+852…`` (``sms:`` for lines reached by text), or None for what only looks like a number."""
+    local = match.group("local")
+    if local is not None and not match.group("cc") and not match.group("sep") and _DATE8.fullmatch(local):
+        return None  # 20261105 is a date
+    digits = re.sub(r"\D", "", local if local is not None else match.group())
+    scheme = "sms" if digits in phones.text_only else "tel"
+    return f"{scheme}:+852{digits}"
+
+
+def _link_phone_numbers(state: StateCore) -> None:
+    """Core rule: split text tokens outside links around phone numbers, wrapping each in a link."""
+    phones: PhoneBook = state.env.get("phones") or PhoneBook()
+    pattern = phones.pattern()
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        in_link = 0
+        for token in block.children:
+            if token.type == "link_open":
+                in_link += 1
+            elif token.type == "link_close":
+                in_link -= 1
+            if token.type == "text" and not in_link:
+                children += _split_numbers(token, pattern, phones)
+            else:
+                children.append(token)
+        block.children = children
+
+
+def _split_numbers(token: Token, pattern: re.Pattern[str], phones: PhoneBook) -> list[Token]:
+    text = token.content
+    urls = [m.span() for m in _URL.finditer(text)]
+    out: list[Token] = []
+    last = 0
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(u_start < end and start < u_end for u_start, u_end in urls):
+            continue
+        href = _phone_href(match, phones)
+        if href is None:
+            continue
+        if start > last:
+            out.append(_text(text[last:start], token.level))
+        link = Token("link_open", "a", 1, level=token.level, markup="phone")
+        link.attrSet("href", href)
+        out += [link, _text(match.group(), token.level + 1), Token("link_close", "a", -1, level=token.level)]
+        last = end
+    if not out:
+        return [token]
+    if last < len(text):
+        out.append(_text(text[last:], token.level))
+    return out
+
+
+def _text(content: str, level: int) -> Token:
+    return Token("text", "", 0, content=content, level=level)
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
 @dataclass
 class RenderResult:
     html: str
@@ -64,7 +295,9 @@ class RenderResult:
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
+    md.core.ruler.push("phone_links", _link_phone_numbers)
+    return md
 
 
 # Building a parser costs more than parsing a short article; it holds no per-document state, so one is shared.
@@ -72,18 +305,19 @@ _PARSER = _parser()
 
 
 class MarkdownRenderer:
-    """Renders one file; ``media_url`` maps a local image name to its public URL."""
+    """Renders one file; ``media_url`` maps a local image name to its public URL; ``phones`` says
+    which short numbers to link (by default those of the running site's content/hotlines.yml)."""
 
-    def __init__(self, lang: str, media_url: Callable[[str], str]):
+    def __init__(self, lang: str, media_url: Callable[[str], str], phones: PhoneBook | None = None):
         self.lang = lang
         self.media_url = media_url
+        self.phones = phones if phones is not None else current_phone_book()
         self.md = _PARSER
 
     def render(self, source: str) -> RenderResult:
         result = RenderResult(html="")
-        tokens = self.md.parse(source)
+        tokens = self.md.parse(source, {"phones": self.phones})
         used_ids: dict[str, int] = {}
-        text_parts: list[str] = []
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
                 inline = tokens[index + 1]
@@ -98,11 +332,10 @@ class MarkdownRenderer:
                 token.attrSet("id", anchor)
                 result.headings.append((int(token.tag[1]), anchor, heading_text))
             if token.type == "inline":
-                text_parts.append(token.content)
                 for child in token.children or []:
                     self._rewrite(child, result)
         result.html = sanitise_html(self.md.renderer.render(tokens, self.md.options, {}))
-        result.plain_text = re.sub(r"[*_`#>\[\]()|-]+", " ", "\n".join(text_parts))
+        result.plain_text = html_to_text(result.html)  # what a reader sees: no link targets, no markup
         return result
 
     def _rewrite(self, token: Token, result: RenderResult) -> None:

@@ -377,7 +377,7 @@ def test_centre_page_has_every_field_tel_links_directions_and_correction_form(cc
     for text in ("Harbour Test Family Centre", "Test Operator", "1 Test Road, Wan Chai", "Step-free entrance",
                  "Cantonese, English", "Test streets near the harbour", "2111 1112", "harbour@example.org"):
         assert text in html, text
-    assert 'href="tel:21111111"' in html
+    assert 'href="tel:+85221111111"' in html
     assert "openstreetmap.org/directions?to=22.279%2C114.173" in html
     assert "mailto:corrections@" not in html  # corrections go to the feedback store (tests/test_feedback.py)
     assert '<input type="hidden" name="category" value="correction">' in html
@@ -389,7 +389,7 @@ def test_centre_page_has_every_field_tel_links_directions_and_correction_form(cc
 def test_unverified_fields_send_visitors_to_the_swd_hotline(cclient):
     html = cclient.get("/en/centres/test-hill").get_data(as_text=True)
     assert "Some details of this centre are not yet verified." in html
-    assert 'href="tel:23432255"' in html
+    assert 'href="tel:+85223432255"' in html
     assert "2333 3333" not in html  # an unverified number is never shown
     assert 'lang="zh-Hant-HK">沙田山測試中心</h1>' in html  # no English name: Chinese, marked up
     zh = cclient.get("/zh-hk/centres/test-hill").get_data(as_text=True)
@@ -401,7 +401,7 @@ def test_real_centre_pages_in_both_languages(client):
     assert "Kai Ping Integrated Family Service Centre" in en and "2340 8471" not in en
     assert "2343 2255" in en
     zh = client.get("/zh-hk/centres/swd-tuen-mun-west").get_data(as_text=True)
-    assert "屯門震寰路16號大興政府合署二樓201室" in zh and 'href="tel:24674757"' in zh
+    assert "屯門震寰路16號大興政府合署二樓201室" in zh and 'href="tel:+85224674757"' in zh
     en = client.get("/en/centres/swd-tuen-mun-west").get_data(as_text=True)
     assert 'lang="zh-Hant-HK">屯門震寰路16號' in en  # the address is confirmed in Chinese only
 
@@ -507,7 +507,7 @@ def test_finder_pages_and_exports_on_both_backends(backend_app):
     html = client.get("/zh-hk/centres/?district=tuen-mun").get_data(as_text=True)
     assert names(html) == ["東屯門綜合家庭服務中心", "南屯門綜合家庭服務中心", "西屯門綜合家庭服務中心"]
     page = client.get("/en/centres/swd-central-islands").get_data(as_text=True)
-    assert "4/F, Harbour Building, 38 Pier Road, Central, Hong Kong" in page and 'href="tel:28523137"' in page
+    assert "4/F, Harbour Building, 38 Pier Road, Central, Hong Kong" in page and 'href="tel:+85228523137"' in page
     assert "Not yet verified:</strong>" not in page and "Opening hours, Location on the map." in page
     data = client.get("/api/centres.json").get_json()
     assert data["count"] == 44

@@ -58,7 +58,7 @@ def test_help_bar_numbers_come_from_the_hotline_file(client):
         bar = page.split('class="help-bar"', 1)[1].split("</aside>", 1)[0]
         for hotline in in_bar:
             digits = hotline["number"].replace(" ", "")
-            assert f'href="tel:{digits}"' in bar
+            assert f'href="tel:+852{digits}"' in bar
         assert 'href="/' + path.split("/")[1] + '/help"' in bar
 
 

@@ -203,7 +203,7 @@ def test_crisis_answer_shows_tap_to_call_lines_even_with_a_low_total(client):
     values = {item.id: 0 for item in TOOLS["phq9"].items} | {"q9": 1}
     html = client.post("/en/self-check/phq9/result", data=form_for(values)).get_data(as_text=True)
     assert "sc-crisis-result" in html and 'data-band="minimal"' in html
-    assert 'href="tel:18111"' in html and 'href="tel:999"' in html
+    assert 'href="tel:+85218111"' in html and 'href="tel:+852999"' in html
     calm = html.split("sc-crisis-result", 1)[1].split("</section>", 1)[0]
     assert "You do not have to carry this alone" in calm
 
@@ -212,7 +212,7 @@ def test_crisis_message_is_ready_on_the_question_page_for_the_stepper(client):
     html = client.get("/en/self-check/phq9/questions").get_data(as_text=True)
     block = re.search(r'<div class="callout callout-urgent sc-crisis"[^>]*>', html).group(0)
     assert 'data-crisis-items="q9"' in block and 'data-above="0"' in block and "hidden" in block
-    assert 'href="tel:2896 0000"' not in html and 'href="tel:28960000"' in html
+    assert 'href="tel:+852 2896 0000"' not in html and 'href="tel:+85228960000"' in html
 
 
 def test_no_crisis_block_without_the_crisis_answer_but_urgent_block_for_very_high_totals(client):
@@ -225,7 +225,7 @@ def test_no_crisis_block_without_the_crisis_answer_but_urgent_block_for_very_hig
 def test_carer_result_always_offers_the_carer_hotline(client):
     values = {item.id: (3 if item.reverse else 0) for item in TOOLS["carer-coping"].items}
     html = client.post("/zh-hk/self-check/carer-coping/result", data=form_for(values)).get_data(as_text=True)
-    assert 'href="tel:182183"' in html and "你似乎應付得不錯" in html
+    assert 'href="tel:+852182183"' in html and "你似乎應付得不錯" in html
 
 
 def test_sitemap_lists_the_self_checks(client):
@@ -452,8 +452,8 @@ def test_a_hotline_name_that_starts_with_its_number_shows_the_number_once(client
 def test_a_band_can_add_its_own_hotlines(client):
     tool = TOOLS["family-apgar"]
     low = client.post("/en/self-check/family-apgar/result", data=form_for(answers_for(tool, 0))).get_data(as_text=True)
-    assert 'href="tel:18281"' in low and 'href="tel:25220434"' in low
+    assert 'href="tel:+85218281"' in low and 'href="tel:+85225220434"' in low
     high = client.post("/en/self-check/family-apgar/result", data=form_for(answers_for(tool, 10))).get_data(
         as_text=True
     )
-    assert 'href="tel:18281"' not in high
+    assert 'href="tel:+85218281"' not in high

@@ -33,7 +33,7 @@ from ..content import (
     split_front_matter,
 )
 from ..i18n import LANGUAGES
-from ..markdown import MarkdownRenderer
+from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from .model import Article, Category, Tag
 
 SOURCE = "articles"
@@ -198,9 +198,14 @@ def _reading_minutes(text: str) -> int:
 
 
 def parse_article(
-    item: ArticleFile, vocab: Vocabulary, known_slugs: set[str], text: str | None = None
+    item: ArticleFile,
+    vocab: Vocabulary,
+    known_slugs: set[str],
+    text: str | None = None,
+    phones: PhoneBook | None = None,
 ) -> dict[str, Any]:
-    """Validate and render one article file; raise ContentError listing every problem."""
+    """Validate and render one article file (``phones``: the hotlines to link); raise ContentError
+    listing every problem."""
     shown = item.shown_as
     if text is None:
         try:
@@ -254,7 +259,7 @@ def parse_article(
                 )
             )
 
-    renderer = MarkdownRenderer(item.lang, lambda name: media_url(item.slug, name))
+    renderer = MarkdownRenderer(item.lang, lambda name: media_url(item.slug, name), phones)
     rendered = renderer.render(body)
     for target in rendered.links:
         if target not in known_slugs:
@@ -308,9 +313,10 @@ class ArticleSource:
         items, layout_problems = discover(content_dir)
         problems += layout_problems
         slugs = {item.slug for item in items}
+        phones = load_phone_book(content_dir)
         for item in items:
             try:
-                parse_article(item, vocab, slugs)
+                parse_article(item, vocab, slugs, phones=phones)
             except ContentError as exc:
                 problems += exc.problems
         return problems
@@ -327,18 +333,21 @@ class ArticleSource:
         self._sync_vocabulary(session, vocab)
         tracker = FileTracker(session, self.name)
         slugs = {item.slug for item in items}
+        phones = load_phone_book(content_dir)
+        # A new renderer or other hotlines change the HTML and plain text of unchanged files too.
+        rendering = render_fingerprint(phones)
         # Ids only: loading 10,000 whole articles to skip them would cost more than the rest of a re-sync.
         existing = {(slug, lang): row_id for row_id, slug, lang in session.execute(
             select(Article.id, Article.slug, Article.lang))}  # fmt: skip
         for item in items:
             progress(1)
             raw = item.path.read_bytes()
-            digest = file_hash(raw, vocab.fingerprint)
+            digest = file_hash(raw, vocab.fingerprint, rendering)
             if tracker.is_unchanged(item.shown_as, digest) and (item.slug, item.lang) in existing:
                 report.unchanged += 1
                 continue
             try:
-                values = parse_article(item, vocab, slugs, raw.decode("utf-8"))
+                values = parse_article(item, vocab, slugs, raw.decode("utf-8"), phones)
             except UnicodeDecodeError:
                 problem = Problem(item.shown_as, 1, "not UTF-8 text: save the file as UTF-8")
                 report.problems.append(problem)

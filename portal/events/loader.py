@@ -37,7 +37,7 @@ from ..content import (
 )
 from ..districts import parse_districts
 from ..i18n import LANGUAGES
-from ..markdown import MarkdownRenderer
+from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from .model import AUDIENCES, STATUSES, Event, NewsItem, Partner, PartnerFeed
 
 SOURCE = "events"
@@ -201,8 +201,11 @@ def discover(content_dir: Path) -> tuple[list[EventFolder], list[Problem]]:
     return found, problems
 
 
-def parse_event(folder: EventFolder, partners: set[str], districts: set[str], today: date) -> dict[str, Any]:
-    """Validate one event folder; the values of its ``event`` row. Raises ContentError."""
+def parse_event(
+    folder: EventFolder, partners: set[str], districts: set[str], today: date, phones: PhoneBook | None = None
+) -> dict[str, Any]:
+    """Validate one event folder (``phones``: the hotlines to link); the values of its ``event`` row.
+    Raises ContentError."""
     problems: list[Problem] = []
     shared: dict[str, tuple[Any, str, int]] = {}  # name -> (value, shown, line)
     values: dict[str, Any] = {}
@@ -226,7 +229,7 @@ def parse_event(folder: EventFolder, partners: set[str], districts: set[str], to
                 problems.append(Problem(shown, line, f"unknown field '{name}'"))
         if not values.get(f"title_{suffix}"):
             problems.append(Problem(shown, field_line(text, "title", 2), "missing field 'title'"))
-        values[f"description_{suffix}"] = MarkdownRenderer(lang, lambda name: name).render(body).html
+        values[f"description_{suffix}"] = MarkdownRenderer(lang, lambda name: name, phones).render(body).html
     first_shown = next(iter(folder.shown.values()))
 
     def where(name: str) -> tuple[str, int]:
@@ -347,9 +350,10 @@ class EventSource:
                 problems += exc.problems
         folders, layout = discover(content_dir)
         problems += layout
+        phones = load_phone_book(content_dir)
         for folder in folders:
             try:
-                parse_event(folder, partners, districts, self.today())
+                parse_event(folder, partners, districts, self.today(), phones)
             except ContentError as exc:
                 problems += exc.problems
         return problems
@@ -364,19 +368,21 @@ class EventSource:
         self._sync_partners(session, content_dir, partner_paths, districts, tracker, report, progress)
         partners = {p.stem for p in partner_paths} | set(session.scalars(select(Partner.id)))
         today = self.today()
+        phones = load_phone_book(content_dir)
+        rendering = render_fingerprint(phones)  # a new renderer or other hotlines re-render every event
         existing = {row.uid: row for row in session.scalars(select(Event).where(Event.source == "editor"))}
         for folder in folders:
             progress(1)
             key = f"events/{folder.slug}"
             raw = [p.read_bytes() for p in folder.files.values()]
             relative_dates = any(re.search(rb"^(starts|ends):\s*['\"]?\+\d", r, re.M) for r in raw)
-            digest = file_hash(*raw, ",".join(folder.files), today.isoformat() if relative_dates else "")
+            digest = file_hash(*raw, ",".join(folder.files), today.isoformat() if relative_dates else "", rendering)
             uid = f"md:{folder.slug}"
             if tracker.is_unchanged(key, digest) and uid in existing:
                 report.unchanged += 1
                 continue
             try:
-                values = parse_event(folder, partners, districts, today)
+                values = parse_event(folder, partners, districts, today, phones)
             except ContentError as exc:
                 report.problems += exc.problems
                 tracker.record_error(key, digest, exc.problems)

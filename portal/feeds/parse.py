@@ -8,7 +8,9 @@ iCalendar goes through ``icalendar``; recurring events are expanded with
 overrides (moved or cancelled occurrences).
 
 Everything that leaves this module is safe to store: HTML has been cleaned by
-:func:`portal.markdown.sanitise_html`, titles and places are plain text.
+:func:`portal.markdown.sanitise_html`, titles and places are plain text. Some
+feeds escape their HTML twice (a reader would see ``<p>``); such a summary is
+decoded once more before it is cleaned.
 """
 
 from __future__ import annotations
@@ -89,6 +91,21 @@ def plain_text(value: Any) -> str:
     """Markup-free text (tags dropped, entities decoded); the templates escape it again."""
     text = html.unescape(nh3.clean(str(value or ""), tags=set()))
     return re.sub(r"\s+", " ", text).strip()
+
+
+# "&lt;p&gt;" in HTML that has no tag of its own: the feed escaped its HTML twice.
+_TAG = re.compile(r"<(?:[A-Za-z]|/[A-Za-z]|!--)")
+_ESCAPED_TAG = re.compile(r"&lt;/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*?)?/?&gt;")
+# HTML as calendars (Google's among them) write it into a DESCRIPTION that should be plain text.
+_ICS_HTML = re.compile(r"</?(?:p|br|b|i|u|a|em|strong|ul|ol|li|div|span)\b[^<>]*>", re.IGNORECASE)
+
+
+def summary_html(value: str) -> str:
+    """A feed's summary as clean HTML, whether the feed sent HTML or HTML escaped twice."""
+    value = str(value or "")
+    if not _TAG.search(value) and _ESCAPED_TAG.search(value):
+        value = html.unescape(value)
+    return sanitise_html(value)
 
 
 def normalise_lang(value: str | None) -> str:
@@ -218,7 +235,7 @@ def _xml_item(entry: Any, feed_lang: str) -> FeedItem | None:
     summary = ""
     if entry.get("content"):
         summary = entry["content"][0].get("value", "")
-    summary = sanitise_html(summary or entry.get("summary") or "")
+    summary = summary_html(summary or entry.get("summary") or "")
     lang = normalise_lang((entry.get("title_detail") or {}).get("language")) or feed_lang
     item = FeedItem(guid=guid[:400], title=title, summary=summary, link=link, lang=lang)
     published = entry.get("published_parsed") or entry.get("updated_parsed")
@@ -319,8 +336,11 @@ def _ics_item(component: Any, recurring: set[str]) -> FeedItem | None:
 
 
 def _ics_text_keep_lines(value: Any) -> str:
-    """iCalendar DESCRIPTION is plain text: escape it and keep its paragraphs."""
+    """iCalendar DESCRIPTION is plain text: escape it and keep its paragraphs (some calendars write
+    HTML there instead: that is cleaned, not shown as tags)."""
     if value is None:
         return ""
+    if _ICS_HTML.search(str(value)):
+        return summary_html(str(value))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
     return sanitise_html("".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs))

@@ -9,6 +9,7 @@ whose package is absent is skipped (its import fails with ImportError).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
 from ..i18n import N_, translate
+from ..markdown import html_to_text
 
 LANGS = ("en", "zh-hk")
 MAX_BODY_CHARS = 20000
@@ -24,6 +26,8 @@ MAX_BODY_CHARS = 20000
 
 @dataclass
 class Doc:
+    """One search result to be: ``title`` and ``body`` are plain reading text (no markup), escaped when shown."""
+
     kind: str
     key: str
     lang: str
@@ -79,6 +83,16 @@ def documents(session: Session, kind: str, keys: set[str] | None = None) -> list
 
 def _join(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)[:MAX_BODY_CHARS]
+
+
+# A tag still there after the HTML was read: the feed escaped its HTML twice ("&amp;lt;p&amp;gt;").
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def feed_text(html: str) -> str:
+    """The reading text of a partner feed's summary, which may be HTML or HTML escaped twice."""
+    text = html_to_text(html)
+    return html_to_text(text) if _TAG.search(text) else text
 
 
 def tag_labels(session: Session) -> dict[tuple[str, str], str]:
@@ -170,7 +184,9 @@ def events(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
     for e in session.scalars(select(Event).where(Event.hidden.is_(False))):
         for lang in LANGS:
             topics = " ".join(labels.get((key, lang), key) for key in e.topic_list)
-            body = _join(e.description(lang), e.venue(lang), e.address(lang), topics)
+            # Descriptions are HTML (rendered markdown, or a partner feed's summary): index what a reader sees.
+            description = feed_text(e.description(lang)) if e.source == "feed" else html_to_text(e.description(lang))
+            body = _join(description, e.venue(lang), e.address(lang), topics)
             yield Doc(
                 "events", str(e.id), lang, e.title(lang), body,
                 "events.event", {"event_id": e.id}, url=e.original_url, day=e.starts.date(),
@@ -185,7 +201,7 @@ def news(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
         langs = [n.lang] if n.lang in LANGS else list(LANGS)
         day = n.published.date() if n.published else None
         for lang in langs:
-            yield Doc("news", str(n.id), lang, n.title, _join(n.summary), url=n.url, day=day)
+            yield Doc("news", str(n.id), lang, n.title, _join(feed_text(n.summary)), url=n.url, day=day)
 
 
 def doc_args(args_json: str) -> dict:

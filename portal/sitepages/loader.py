@@ -36,7 +36,7 @@ from ..content import (
     split_front_matter,
 )
 from ..i18n import LANGUAGES
-from ..markdown import MarkdownRenderer
+from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from .model import PAGES, SiteContact, SitePage
 
 SOURCE = "sitepages"
@@ -206,8 +206,11 @@ def _localise_links(
     return HREF.sub(rewrite, html), problems
 
 
-def parse_page(item: PageFile, targets: LinkTargets, text: str | None = None) -> dict[str, Any]:
-    """Check and render one site page file; raise ContentError listing every problem."""
+def parse_page(
+    item: PageFile, targets: LinkTargets, text: str | None = None, phones: PhoneBook | None = None
+) -> dict[str, Any]:
+    """Check and render one site page file (``phones``: the hotlines to link); raise ContentError
+    listing every problem."""
     shown = item.shown_as
     if text is None:
         try:
@@ -238,7 +241,7 @@ def parse_page(item: PageFile, targets: LinkTargets, text: str | None = None) ->
         else:
             values[name] = str(value).strip()
 
-    rendered = MarkdownRenderer(item.lang, lambda name: name).render(body)
+    rendered = MarkdownRenderer(item.lang, lambda name: name, phones).render(body)
     for name in rendered.images:
         problems.append(Problem(shown, _line_of(body, name, body_line), f"image '{name}': site pages have no images"))
     html, link_problems = _localise_links(rendered.html, item.lang, targets, body, body_line, shown)
@@ -331,9 +334,10 @@ class SitePageSource:
         layout = discover(content_dir)
         problems = list(layout.problems)
         targets = link_targets(content_dir)
+        phones = load_phone_book(content_dir)
         for item in layout.pages:
             try:
-                parse_page(item, targets)
+                parse_page(item, targets, phones=phones)
             except ContentError as exc:
                 problems += exc.problems
         if layout.contact:
@@ -348,17 +352,19 @@ class SitePageSource:
         layout = discover(content_dir)
         report.problems += layout.problems
         targets = link_targets(content_dir)
+        phones = load_phone_book(content_dir)
+        rendering = render_fingerprint(phones)  # a new renderer or other hotlines re-render unchanged pages
         tracker = FileTracker(session, self.name)
         existing = {(row.slug, row.lang): row for row in session.scalars(select(SitePage))}
         for item in layout.pages:
             progress(1)
             raw = item.path.read_bytes()
-            digest = file_hash(raw, targets.fingerprint)
+            digest = file_hash(raw, targets.fingerprint, rendering)
             if tracker.is_unchanged(item.shown_as, digest) and (item.slug, item.lang) in existing:
                 report.unchanged += 1
                 continue
             try:
-                values = parse_page(item, targets, raw.decode("utf-8"))
+                values = parse_page(item, targets, raw.decode("utf-8"), phones)
             except UnicodeDecodeError:
                 problem = Problem(item.shown_as, 1, "not UTF-8 text: save the file as UTF-8")
                 report.problems.append(problem)

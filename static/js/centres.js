@@ -78,7 +78,7 @@
         var phones = el("p");
         c.phones.forEach(function (number, index) {
           var tel = el("a", number);
-          tel.href = "tel:" + number.replace(/ /g, "");
+          tel.href = "tel:+852" + number.replace(/ /g, "");
           if (index) { phones.appendChild(document.createTextNode(", ")); }
           phones.appendChild(tel);
         });

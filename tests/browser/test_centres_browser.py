@@ -46,7 +46,7 @@ def test_near_me_finds_the_district_and_sorts_in_the_browser(live_server, locate
     assert nearest[0] == "Causeway Bay Integrated Family Service Centre"  # Wan Chai's middle is nearest
     assert "Tuen Mun (West) Integrated Family Service Centre" in nearest[-12:]  # far away: near the end
     assert "(to the middle of its district)" in result.inner_text()
-    assert result.locator('a[href="tel:28955159"]').count() == 2  # the verified number, in both lists
+    assert result.locator('a[href="tel:+85228955159"]').count() == 2  # the verified number, in both lists
     # The position never left the browser: no request carried it.
     assert not [s for s in page.sent if "22.278" in s or "114.173" in s]
 

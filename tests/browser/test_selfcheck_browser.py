@@ -83,7 +83,7 @@ def test_crisis_answer_shows_the_safety_message_at_once(live_server, page):
     assert crisis.is_hidden()
     page.locator('fieldset.sc-question:visible input[value="1"]').check()
     assert crisis.is_visible()
-    assert crisis.locator('a[href="tel:18111"]').is_visible()
+    assert crisis.locator('a[href="tel:+85218111"]').is_visible()
     page.get_by_role("button", name="See my result").click()
     page.wait_for_url(re.compile(r"/result$"))
     assert page.locator(".sc-crisis-result").is_visible()

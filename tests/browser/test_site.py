@@ -102,7 +102,7 @@ def test_help_bar_numbers_are_tap_to_call(live_server, page):
     page.goto(f"{live_server.url}/zh-hk/")
     bar = page.locator(".help-bar")
     for digits in ("999", "18111", "23432255"):
-        assert bar.locator(f'a[href="tel:{digits}"]').count() == 1
+        assert bar.locator(f'a[href="tel:+852{digits}"]').count() == 1
 
 
 def test_no_csp_violations_on_core_pages(live_server, page, article_slug):

@@ -229,3 +229,12 @@ def test_the_help_page_and_each_hotline_are_found_by_name_number_and_purpose(nee
     assert 'href="/en/help"' in html
     help_page = need_client.get("/en/help").get_data(as_text=True)
     assert 'id="hotline-carer-182183"' in help_page  # the result's anchor lands on the line
+
+
+def test_the_site_pages_are_searchable_in_both_languages(need_client):
+    html = need_client.get("/en/search?q=cookies").get_data(as_text=True)
+    assert FIRST_RESULT.search(html).group(1) == "/en/privacy"
+    html = need_client.get("/zh-hk/search?q=無障礙").get_data(as_text=True)
+    assert 'href="/zh-hk/accessibility"' in html
+    html = need_client.get("/en/search?q=private%20browsing").get_data(as_text=True)
+    assert 'href="/en/browsing-safely"' in html

@@ -162,6 +162,17 @@ def help_lines(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]
                       {"_anchor": f"hotline-{h.key}"})  # fmt: skip
 
 
+@provider("site", "sitepages")
+def site_pages(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
+    """About, Contact, Privacy, Accessibility, Terms and Browsing safely, as reading text."""
+    from ..markdown import html_to_text
+    from ..sitepages.model import SitePage
+
+    for page in session.scalars(select(SitePage)):
+        body = _join(page.summary, html_to_text(page.body_html))
+        yield Doc("site", page.slug, page.lang, page.title, body, "sitepages.page", {"slug": page.slug})
+
+
 @provider("centres", "districts")
 def centres(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
     from ..centres.model import Centre

@@ -29,6 +29,7 @@ KIND_LABELS = {
     "centres": _l("Centres"),
     "news": _l("Partner news"),
     "help": _l("Help and hotlines"),
+    "site": _l("About this site"),
 }
 CLOSEST_TOPICS = 5
 

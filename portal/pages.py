@@ -17,6 +17,7 @@ from .articles.model import Article
 from .cache import may_store_page, store_page
 from .db import get_session
 from .i18n import LANG_COOKIE, LANGUAGES, current_lang, guess_lang_from_path, lang_cookie, negotiate_lang
+from .params import same_site_path
 from .security import add_security_headers
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,7 @@ def home():
 @site.get("/text-size/<size>")
 def text_size(size: str):
     """No-JavaScript text size control: remember the choice, go back to the page."""
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
+    target = same_site_path(request.args.get("next", "/"))
     response = redirect(target, code=303)
     if size in TEXT_SIZES:
         response.set_cookie("textsize", size, max_age=ONE_YEAR, samesite="Lax")

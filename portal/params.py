@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from urllib.parse import unquote
 
 from flask import abort
 
@@ -65,3 +66,19 @@ def page_number(args: Mapping[str, str], name: str = "page") -> int:
     if number is None:
         abort(404)
     return number
+
+
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def same_site_path(target: str | None, default: str = "/") -> str:
+    """``target`` when it is a path on this site, else ``default`` (never an open redirect).
+
+    Judged after percent-decoding, because browsers drop tabs and line breaks from a URL and
+    read a backslash as a slash: ``/%09/evil.example`` and ``/\\evil.example`` both lead off-site.
+    """
+    text = target or ""
+    decoded = unquote(text)
+    if not text.startswith("/") or decoded.startswith("//") or _UNSAFE_IN_PATH.search(decoded):
+        return default
+    return text

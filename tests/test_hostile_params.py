@@ -94,3 +94,18 @@ def test_a_non_ascii_digit_as_a_self_check_answer_is_a_friendly_400_and_never_lo
     response = client.post(f"/en/self-check/{tool}/result", data=form)
     assert response.status_code == 400
     assert "²" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "/\\evil.example", "/%2F/evil.example", "/%09/evil.example", "/\t/evil.example",
+     "https://evil.example", "/%5Cevil.example", "", "javascript:alert(1)"],
+)  # fmt: skip
+def test_the_text_size_switch_never_sends_a_visitor_off_site(client, target):
+    response = client.get("/text-size/large", query_string={"next": target})
+    assert response.status_code == 303 and response.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_the_text_size_switch_returns_to_the_page_with_its_query(client):
+    response = client.get("/text-size/large", query_string={"next": "/zh-hk/search?q=家暴"})
+    assert response.headers["Location"].endswith("/zh-hk/search?q=家暴") or "%E5%AE%B6" in response.headers["Location"]

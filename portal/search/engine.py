@@ -92,7 +92,12 @@ _COMPARED = (
 def _is_current(row: Any, doc: Doc) -> bool:
     """The indexed row already says what ``doc`` says (same text, same link)."""
     return (row.title, row.body, row.endpoint, row.args_json, row.url, row.day) == (
-        doc.title[:500], doc.body, doc.endpoint, json.dumps(doc.args), doc.url[:1000], doc.day
+        doc.title[:500],
+        doc.body,
+        doc.endpoint,
+        json.dumps(doc.args),
+        doc.url[:1000],
+        doc.day,
     )
 
 
@@ -235,25 +240,47 @@ def _find(session: Session, parsed: Query, lang: str, kinds: list[str], page: in
 _WORD = re.compile(r"[0-9A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
+def _is_query_word(word: str, query: Query) -> bool:
+    return stem(word.lower().replace("’", "'").split("'")[0]) in query.stems
+
+
+def _folded(text: str) -> str:
+    folded = text.lower()
+    return folded if len(folded) == len(text) else text
+
+
+def _chinese_pieces(phrase: str, folded: str) -> list[str]:
+    """A phrase to mark: whole where the text has it, else its bigrams."""
+    return [phrase] if phrase in folded else [phrase[i : i + 2] for i in range(len(phrase) - 1)] or [phrase]
+
+
 def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
     """Where the query's words appear in the original text (English word forms, Chinese phrases)."""
-    spans: list[tuple[int, int]] = []
-    for m in _WORD.finditer(text):
-        if stem(m.group().lower().replace("’", "'").split("'")[0]) in query.stems:
-            spans.append(m.span())
+    spans = [m.span() for m in _WORD.finditer(text) if _is_query_word(m.group(), query)]
     # Content is written in Traditional Chinese, and query phrases were converted to it; the body is
     # not run through OpenCC here (too slow per hit), so Simplified text in a body is found but not marked.
-    folded = text.lower()
-    if len(folded) != len(text):
-        folded = text
+    folded = _folded(text)
     for phrase in query.phrases:
-        pieces = [phrase] if phrase in folded else [phrase[i : i + 2] for i in range(len(phrase) - 1)] or [phrase]
-        for piece in pieces:
+        for piece in _chinese_pieces(phrase, folded):
             start = folded.find(piece)
             while start != -1:
                 spans.append((start, start + len(piece)))
                 start = folded.find(piece, start + len(piece))
     return _merge(spans)
+
+
+def first_match(text: str, query: Query) -> int | None:
+    """Where the first match starts, without finding every match of a long body (the snippet needs one)."""
+    folded = _folded(text)
+    found = [
+        i for phrase in query.phrases for piece in _chinese_pieces(phrase, folded) if (i := folded.find(piece)) != -1
+    ]
+    best = min(found) if found else None
+    if query.stems:
+        for m in _WORD.finditer(text, 0, len(text) if best is None else best):
+            if _is_query_word(m.group(), query):
+                return m.start()
+    return best
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -279,10 +306,10 @@ def highlight(text: str, query: Query) -> Markup:
 def snippet(body: str, query: Query, size: int = SNIPPET_CHARS) -> Markup:
     """A window of the body around the first match, with the matches highlighted."""
     text = " ".join(body.split())
-    spans = match_spans(text, query)
-    start = max(0, spans[0][0] - size // 3) if spans else 0
+    first = first_match(text, query)
+    start = max(0, first - size // 3) if first is not None else 0
     if start:
-        space = text.find(" ", start, spans[0][0])
+        space = text.find(" ", start, first)
         start = space + 1 if space != -1 and space - start < 20 else start
     end = min(len(text), start + size)
     piece = highlight(text[start:end], query)

@@ -161,7 +161,7 @@ def event(event_id: int):
         "events/event.html",
         event=found,
         partner=partner,
-        json_ld=Markup(export.json_ld(found, lang, event_url(found), organiser, organiser_url)),
+        json_ld=export.json_ld(found, lang, event_url(found), organiser, organiser_url),
         directions=f"https://www.google.com/maps/search/?api=1&query={quote_plus(address)}" if address else "",
         is_past=(found.ends or found.starts) < datetime.now(UTC),
         **_common(session, queries.Filters()),

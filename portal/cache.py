@@ -239,9 +239,11 @@ def normalised_query(query: str, allowed: frozenset[str]) -> str:
     """The declared, non-empty parameters of a query string, sorted by name (values keep their order)."""
     if not query or not allowed:
         return ""
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=False) if k in allowed]
+    # Byte for byte: WSGI hands the query over as latin-1, so raw or percent-encoded UTF-8 (?q=海港) is
+    # decoded and re-encoded as latin-1, one character per byte, and reaches the view as it was sent.
+    pairs = [(k, v) for k, v in parse_qsl(query, encoding="latin-1") if k in allowed]
     pairs.sort(key=lambda pair: pair[0])
-    return urlencode(pairs)
+    return urlencode(pairs, encoding="latin-1")
 
 
 @dataclass
@@ -291,7 +293,11 @@ class PageCacheMiddleware:
         if environ.get("REQUEST_METHOD") != "GET":
             return self.wsgi_app(environ, start_response)
         req = Request(environ)
-        key = self.key(req, environ)
+        try:
+            key = self.key(req, environ)
+        except Exception:  # a page answered uncached, never an error made here
+            log.exception("page cache key failed for %s", req.path)
+            key = None
         if key is None:
             return self.wsgi_app(environ, start_response)
         environ[PAGE_KEY_ENVIRON] = key

@@ -227,6 +227,13 @@ def test_junk_parameters_share_one_entry_and_real_ones_get_their_own(make_app, b
     assert len(page_entries(app)) == plain + 3
 
 
+@pytest.mark.parametrize("query", ["q=%E6%B5%B7%E6%B8%AF", "q=海港"])
+def test_a_declared_parameter_reaches_the_view_unchanged_in_chinese_too(client, query):
+    """Percent-encoded or raw UTF-8, the centre search still finds 海港 (Harbour) after the key narrowed the query."""
+    html = client.get(f"/zh-hk/centres/?utm_source=x&{query}").get_data(as_text=True)
+    assert 'value="海港"' in html
+
+
 def test_a_view_that_declares_no_parameters_drops_them_all(client):
     client.get("/en/help")
     assert client.get("/en/help?utm_source=newsletter&q=anything").headers.get("X-Cache") == "hit"

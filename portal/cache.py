@@ -2,25 +2,42 @@
 
 Embedded mode: a file-system cache in ``instance/cache`` (shared by every
 process on the machine). Scale-out: Redis, shared by every worker and
-instance. Pages are cached per language + path + query + text size; a hit is
-served by a WSGI middleware before Flask is entered. The whole page cache is
-dropped whenever content changes (``flask content sync``, ``flask feeds
-refresh``). A cache that is down never breaks a page: reads and writes that
-fail are logged and the page is rendered uncached.
+instance. A hit is served by a WSGI middleware before Flask is entered.
+
+A page's key holds its language, text size, path, the query parameters its view
+declares with :func:`page_params` (sorted, empty and undeclared ones dropped),
+and the *content version*. Every content change (``flask content sync``,
+``flask feeds refresh``) writes a new version to the database, the source of
+truth, then clears the page cache as a courtesy. Each process reads the
+version at most every ``CONTENT_VERSION_SECONDS``, so a clear that failed
+can never bring old pages back: their keys are simply never asked for again.
+
+A cache that is down never breaks a page, nor slows every page down: each
+Redis call is bounded by ``REDIS_TIMEOUT`` and, after a failure, the cache is
+left alone for ``CACHE_RETRY_SECONDS`` and pages are rendered uncached.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, current_app, g, request
 from flask_caching import Cache
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing.exceptions import RoutingException
 from werkzeug.wrappers import Request
 
+from .db import SiteState, get_engine, session_scope, set_state
 from .i18n import LANG_COOKIE, guess_lang_from_path, lang_cookie
 
 log = logging.getLogger(__name__)
@@ -30,17 +47,31 @@ cache = Cache()
 # ``invalidate_pages`` clears the whole page cache, and must not reset every limit with it.
 counters = Cache()
 
-PAGE_PREFIX = "page2:"  # bumped when CachedPage changes shape, so a shared cache never serves the old one
+PAGE_PREFIX = "page3:"  # bumped when CachedPage or the key changes shape, so a shared cache never serves the old one
+VERSION_KEY = "content_version"  # in site_state
+TEXT_SIZES = ("normal", "large", "larger")
+PAGE_KEY_ENVIRON = "portal.page_key"  # the middleware's key for this request, where store_page finds it
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def configure_cache(app: Flask) -> None:
     prefix = app.config["CACHE_KEY_PREFIX"]
     if app.config["REDIS_URL"]:
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        timeout = app.config["REDIS_TIMEOUT"]
         config = {
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": app.config["REDIS_URL"],
             "CACHE_KEY_PREFIX": prefix,
-            "CACHE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # One attempt, bounded: redis-py would otherwise retry a refused connection ten times.
+            "CACHE_OPTIONS": {
+                "socket_connect_timeout": timeout,
+                "socket_timeout": timeout,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     else:
         config = {
@@ -51,14 +82,18 @@ def configure_cache(app: Flask) -> None:
     config["CACHE_DEFAULT_TIMEOUT"] = app.config["PAGE_CACHE_SECONDS"]
     # Cache-down must not become page-down: we catch errors ourselves below.
     config["CACHE_IGNORE_ERRORS"] = True
+    counter_config = _counter_config(app, config)  # before init_app, which consumes CACHE_OPTIONS
     cache.init_app(app, config=config)
-    counters.init_app(app, config=_counter_config(app, config))
+    counters.init_app(app, config=counter_config)
+    app.extensions["portal.cache_breaker"] = Breaker(app.config["CACHE_RETRY_SECONDS"])
     app.wsgi_app = PageCacheMiddleware(app, app.wsgi_app)  # type: ignore[method-assign]
 
 
 def _counter_config(app: Flask, pages: dict[str, Any]) -> dict[str, Any]:
     """The page cache's settings with a key prefix (Redis) or folder (files) of its own."""
     config = dict(pages, CACHE_DEFAULT_TIMEOUT=3600)  # a counter outlives its hour by an hour at most
+    if "CACHE_OPTIONS" in config:
+        config["CACHE_OPTIONS"] = dict(config["CACHE_OPTIONS"])
     if app.config["REDIS_URL"]:
         # "portal:" -> "portal-counters:", outside the prefix that clearing the page cache deletes.
         config["CACHE_KEY_PREFIX"] = app.config["CACHE_KEY_PREFIX"].rstrip(":") + "-counters:"
@@ -67,31 +102,148 @@ def _counter_config(app: Flask, pages: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def safe_get(key: str) -> Any:
+# --- a cache that is down is skipped for a while ---------------------------------------
+
+
+class Breaker:
+    """After a cache failure, leave the cache alone for ``pause`` seconds (pages render uncached).
+
+    A stopped or paused Redis then costs one timeout every few seconds per process,
+    not one on every request.
+    """
+
+    def __init__(self, pause: float) -> None:
+        self.pause = pause
+        self.open_until = 0.0
+
+    def allows(self) -> bool:
+        return time.monotonic() >= self.open_until
+
+    def trip(self, what: str, exc: BaseException) -> None:
+        if self.allows():
+            log.warning("cache %s failed (%s); pages uncached for %.0f s", what, exc.__class__.__name__, self.pause)
+        self.open_until = time.monotonic() + self.pause
+
+
+def _breaker(app: Flask) -> Breaker:
+    return app.extensions["portal.cache_breaker"]
+
+
+def _guarded(app: Flask, what: str, call: Callable[[], Any], failed: Any = None) -> Any:
+    breaker = _breaker(app)
+    if not breaker.allows():
+        return failed
     try:
-        return cache.get(key)
+        return call()
     except Exception as exc:  # noqa: BLE001 - any backend failure means "not cached"
-        log.warning("cache read failed (%s); serving uncached", exc.__class__.__name__)
-        return None
+        breaker.trip(what, exc)
+        return failed
+
+
+def safe_get(key: str) -> Any:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return _guarded(app, "read", lambda: cache.get(key))
 
 
 def safe_set(key: str, value: Any, timeout: int | None = None) -> bool:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return bool(_guarded(app, "write", lambda: cache.set(key, value, timeout=timeout), False))
+
+
+# --- the content version -----------------------------------------------------------------
+
+
+class ContentVersion:
+    """The content version of one database, as this process last read it (at most every ``ttl`` seconds)."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self.value: str | None = None
+        self.read_at = float("-inf")
+        self.lock = threading.Lock()
+
+    def current(self, app: Flask) -> str | None:
+        """The version for a page key; None (do not cache) when it was never read and cannot be."""
+        if time.monotonic() - self.read_at < self.ttl and self.value is not None:
+            return self.value
+        with self.lock:
+            if time.monotonic() - self.read_at < self.ttl and self.value is not None:
+                return self.value
+            try:
+                with get_engine(app).connect() as connection:
+                    found = connection.execute(select(SiteState.value).where(SiteState.key == VERSION_KEY)).scalar()
+                self.value = found or "0"
+            except Exception as exc:  # noqa: BLE001 - database down: keep the last version we knew
+                log.warning("content version unreadable (%s)", exc.__class__.__name__)
+            self.read_at = time.monotonic()
+            return self.value
+
+    def bump(self, app: Flask) -> str:
+        """Write a new version (the old pages' keys are never asked for again) and use it at once."""
+        value = secrets.token_hex(8)
+        with session_scope(app) as session:
+            set_state(session, VERSION_KEY, value)
+        with self.lock:
+            self.value, self.read_at = value, time.monotonic()
+        return value
+
+
+_versions: dict[str, ContentVersion] = {}  # one per database in this process (two apps on one database share it)
+_versions_lock = threading.Lock()
+
+
+def content_version(app: Flask) -> ContentVersion:
+    url = str(app.config["DATABASE_URL"])
+    found = _versions.get(url)
+    if found is None:
+        with _versions_lock:
+            found = _versions.setdefault(url, ContentVersion(app.config["CONTENT_VERSION_SECONDS"]))
+    return found
+
+
+def pages_changed(app: Flask) -> None:
+    """After content changed: a new content version (the guarantee), then a clear (to free space)."""
     try:
-        return bool(cache.set(key, value, timeout=timeout))
-    except Exception as exc:  # noqa: BLE001
-        log.warning("cache write failed (%s)", exc.__class__.__name__)
-        return False
+        content_version(app).bump(app)
+    except Exception:  # the content is committed; say loudly that pages may lag
+        log.exception("content version could not be written; cached pages may lag until they expire")
+    invalidate_pages(app)
 
 
 def invalidate_pages(app: Flask | None = None) -> bool:
     """Drop every cached page. Returns False when the cache could not be reached."""
-    app = app or current_app
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     with app.app_context():
-        try:
-            return bool(cache.clear())
-        except Exception as exc:  # noqa: BLE001
-            log.warning("cache clear failed (%s)", exc.__class__.__name__)
-            return False
+        return bool(_guarded(app, "clear", cache.clear, False))
+
+
+# --- the page cache --------------------------------------------------------------------------
+
+
+def page_params(*names: str) -> Callable[[View], View]:
+    """Declare the query parameters a cacheable view reads; put it below the route decorator.
+
+    Only these reach the view and the page-cache key (sorted, empty ones dropped), so
+    ``?utm_source=…`` or junk shares the page's one entry. A view that declares nothing
+    is cached only when asked without a query string.
+    """
+
+    def declare(view: View) -> View:
+        view.page_params = frozenset(names)  # type: ignore[attr-defined]
+        return view
+
+    return declare
+
+
+def normalised_query(query: str, allowed: frozenset[str]) -> str:
+    """The declared, non-empty parameters of a query string, sorted by name (values keep their order)."""
+    if not query or not allowed:
+        return ""
+    # Byte for byte: WSGI hands the query over as latin-1, so raw or percent-encoded UTF-8 (?q=海港) is
+    # decoded and re-encoded as latin-1, one character per byte, and reaches the view as it was sent.
+    pairs = [(k, v) for k, v in parse_qsl(query, encoding="latin-1") if k in allowed]
+    pairs.sort(key=lambda pair: pair[0])
+    return urlencode(pairs, encoding="latin-1")
 
 
 @dataclass
@@ -99,17 +251,6 @@ class CachedPage:
     body: bytes
     status: int
     headers: list[tuple[str, str]]
-
-
-def page_cache_key(req: Request | None = None) -> str | None:
-    """The key of a request's page: language, text size, path and query; None for a page never cached."""
-    req = req if req is not None else request
-    lang = guess_lang_from_path(req.path)
-    if req.method != "GET" or lang is None:
-        return None
-    text_size = req.cookies.get("textsize", "normal")
-    query = req.query_string.decode("latin-1")
-    return f"{PAGE_PREFIX}{lang}:{text_size}:{req.path}?{query}"
 
 
 def may_store_page(response: Response) -> bool:
@@ -123,7 +264,7 @@ def may_store_page(response: Response) -> bool:
 
 def store_page(response: Response) -> None:
     """Keep the finished page with every header but cookies (the hit adds the visitor's own)."""
-    key = page_cache_key()
+    key = request.environ.get(PAGE_KEY_ENVIRON)
     if key is None:
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "x-cache")]
@@ -131,23 +272,36 @@ def store_page(response: Response) -> None:
     response.headers["X-Cache"] = "miss"
 
 
-class PageCacheMiddleware:
-    """Serves a cached page before Flask is entered: no routing, no request context, no hooks.
+_UNDECLARED = None  # a path whose view declared no parameters (or that matches no view)
 
-    A hit costs a cache read and the visitor's language cookie, nothing more, so a cached
-    page comes back about as fast as the server can answer at all. A miss (or a cache that
-    cannot be reached) goes on to the application, which renders and stores the page.
+
+class PageCacheMiddleware:
+    """Serves a cached page before Flask is entered: no request context, no hooks.
+
+    A hit costs the route lookup (memoised per path), a cache read and the visitor's
+    language cookie, so a cached page comes back about as fast as the server can answer
+    at all. A miss (or a cache that cannot be reached) goes on to the application, which
+    renders and stores the page under the key computed here.
     """
 
     def __init__(self, app: Flask, wsgi_app: Callable) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
+        self.declared = lru_cache(maxsize=4096)(self._declared)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "GET":
             return self.wsgi_app(environ, start_response)
         req = Request(environ)
-        cached = self._cached(req)
+        try:
+            key = self.key(req, environ)
+        except Exception:  # a page answered uncached, never an error made here
+            log.exception("page cache key failed for %s", req.path)
+            key = None
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        environ[PAGE_KEY_ENVIRON] = key
+        cached = self._cached(key)
         if cached is None:
             return self.wsgi_app(environ, start_response)
         headers = [*cached.headers, ("X-Cache", "hit")]
@@ -157,15 +311,38 @@ class PageCacheMiddleware:
         start_response(f"{cached.status} {HTTP_STATUS_CODES.get(cached.status, '')}".strip(), headers)
         return [cached.body]
 
-    def _cached(self, req: Request) -> CachedPage | None:
-        key = page_cache_key(req)
-        if key is None:
+    def key(self, req: Request, environ: dict) -> str | None:
+        """The page's key, None for a request never cached. Narrows the query string the view will see."""
+        path = req.path
+        lang = guess_lang_from_path(path)
+        if lang is None:
             return None
+        text_size = req.cookies.get("textsize", "normal")
+        if text_size not in TEXT_SIZES:
+            return None
+        query = environ.get("QUERY_STRING", "")
+        allowed = self.declared(path)
+        if allowed is _UNDECLARED:
+            if query:
+                return None
+        else:
+            query = normalised_query(query, allowed)
+            environ["QUERY_STRING"] = query  # the view reads exactly what the key holds
+        version = content_version(self.app).current(self.app)
+        if version is None:
+            return None
+        return f"{PAGE_PREFIX}{version}:{lang}:{text_size}:{path}?{query}"
+
+    def _declared(self, path: str) -> frozenset[str] | None:
+        """The parameters the view at ``path`` reads (memoised: routes do not change while serving)."""
         try:
-            page = self.app.extensions["cache"][cache].get(key)
-        except Exception as exc:  # noqa: BLE001 - any backend failure means "not cached"
-            log.warning("cache read failed (%s); serving uncached", exc.__class__.__name__)
-            return None
+            endpoint, _ = self.app.url_map.bind("localhost").match(path, method="GET")
+        except (HTTPException, RoutingException):
+            return _UNDECLARED
+        return getattr(self.app.view_functions.get(endpoint), "page_params", _UNDECLARED)
+
+    def _cached(self, key: str) -> CachedPage | None:
+        page = _guarded(self.app, "read", lambda: self.app.extensions["cache"][cache].get(key))
         return page if isinstance(page, CachedPage) else None
 
 

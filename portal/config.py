@@ -84,6 +84,12 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         # Key prefix in Redis, so several sites (or test runs) can share one server.
         "CACHE_KEY_PREFIX": env.get("PORTAL_CACHE_PREFIX", "portal:"),
         "PAGE_CACHE_SECONDS": _int(env, "PORTAL_PAGE_CACHE_SECONDS", 600),
+        # Every Redis call gives up after this many seconds (connect and each read), and after a failure
+        # the cache is skipped for CACHE_RETRY_SECONDS: a stopped or paused Redis slows no page for long.
+        "REDIS_TIMEOUT": _float(env, "PORTAL_REDIS_TIMEOUT", 0.3),
+        "CACHE_RETRY_SECONDS": _float(env, "PORTAL_CACHE_RETRY_SECONDS", 5.0),
+        # How often each process re-reads the content version (in the database) that every page key holds.
+        "CONTENT_VERSION_SECONDS": _float(env, "PORTAL_CONTENT_VERSION_SECONDS", 1.0),
         "CONTENT_DIR": str(Path(env.get("PORTAL_CONTENT_DIR") or PROJECT_ROOT / "content")),
         "SITE_URL": (env.get("PORTAL_SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
         "SITE_TIMEZONE": "Asia/Hong_Kong",

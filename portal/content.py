@@ -4,7 +4,7 @@ Editors commit files to ``content/``; each capability registers a
 :class:`ContentSource` that knows how to *check* its files (report problems
 as ``path:line: message``) and *sync* them into the database. ``flask content
 check`` and ``flask content sync`` run every registered source. After a sync
-(or a feed refresh) :func:`content_changed` drops the page cache and tells the
+(or a feed refresh) :func:`content_changed` retires the cached pages and tells the
 listeners (e.g. the search index) which kinds changed.
 """
 
@@ -117,16 +117,19 @@ def on_content_changed(app: Flask, listener: ChangeListener) -> None:
 
 
 def content_changed(app: Flask, kinds: Iterable[str], keys: dict[str, set[str]] | None = None) -> None:
-    """Drop cached pages and notify listeners. Call after the transaction committed.
+    """Notify listeners, then retire every cached page. Call after the transaction committed.
 
-    ``keys`` may narrow a kind down to the keys that changed (see :class:`Changes`).
+    ``keys`` may narrow a kind down to the keys that changed (see :class:`Changes`). The pages
+    are retired by a new content version even when a listener fails or the cache cannot be cleared.
     """
-    from .cache import invalidate_pages
+    from .cache import pages_changed
 
     changes = Changes(kinds, keys)
-    for listener in app.extensions.get("portal.change_listeners", []):
-        listener(app, changes)
-    invalidate_pages(app)
+    try:
+        for listener in app.extensions.get("portal.change_listeners", []):
+            listener(app, changes)
+    finally:
+        pages_changed(app)
 
 
 class ContentFile(Base):

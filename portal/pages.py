@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from .articles import queries as article_queries
 from .articles.model import Article
-from .cache import may_store_page, store_page
+from .cache import TEXT_SIZES, may_store_page, page_params, store_page
 from .db import get_session
 from .i18n import LANG_COOKIE, LANGUAGES, current_lang, guess_lang_from_path, lang_cookie, negotiate_lang
 from .params import same_site_path
@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 site = Blueprint("site", __name__)
 localized = Blueprint("pages", __name__, url_prefix="/<lang:lang_code>")
 
-TEXT_SIZES = ("normal", "large", "larger")
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -53,6 +52,7 @@ def root():
 
 
 @localized.get("/")
+@page_params()
 def home():
     session, lang = get_session(), current_lang()
     panels = [(panel.template, panel.context()) for panel in current_app.extensions.get("portal.home_panels", [])]

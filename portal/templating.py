@@ -1,8 +1,10 @@
-"""Template helpers: dates in Hong Kong time per locale, links between languages."""
+"""Template helpers: dates in Hong Kong time per locale, links between languages, JSON inside HTML."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request
@@ -47,10 +49,23 @@ def iso_date(value: date | datetime) -> Markup:
     return Markup(value.isoformat())
 
 
+# What could end a <script> element or an attribute, start a comment or an entity, or end a JavaScript
+# line (U+2028, U+2029) once JSON sits in HTML; each is written as its \uXXXX escape, still the same JSON.
+_HTML_UNSAFE_IN_JSON = {ord(c): f"\\u{ord(c):04x}" for c in "<>&'\u2028\u2029"}
+
+
+def json_for_html(value: Any) -> Markup:
+    """``value`` as JSON that is safe anywhere in HTML: inside ``<script type="application/ld+json">`` or a
+    single-quoted attribute (``data-x='{{ v|tojson }}'``). The one way JSON reaches a page: the ``tojson``
+    filter is this function."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return Markup(text.translate(_HTML_UNSAFE_IN_JSON))
+
+
 def configure_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters.update(nice_date=nice_date, number=format_decimal, iso=iso_date)
+    app.jinja_env.filters.update(nice_date=nice_date, number=format_decimal, iso=iso_date, tojson=json_for_html)
     app.jinja_env.globals.update(
         has_endpoint=has_endpoint,
         alternate_links=alternate_links,

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 from flask_babel import gettext as _
 
+from ..cache import page_params
 from ..db import get_session
 from ..i18n import LANGUAGES, current_lang, other_lang
 from ..params import page_number
@@ -18,6 +19,7 @@ media = Blueprint("media", __name__)
 
 
 @bp.get("/")
+@page_params("page")
 def index():
     session, lang = get_session(), current_lang()
     page = queries.paginate(session, lang, page_number(request.args), current_app.config["ARTICLES_PER_PAGE"])
@@ -34,6 +36,7 @@ def index():
 
 
 @bp.get("/category/<key>")
+@page_params("page")
 def category(key: str):
     session, lang = get_session(), current_lang()
     found = queries.category(session, key, lang)
@@ -53,6 +56,7 @@ def category(key: str):
 
 
 @bp.get("/<slug>")
+@page_params()
 def article(slug: str):
     session, lang = get_session(), current_lang()
     versions = queries.by_slug(session, slug)

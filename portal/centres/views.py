@@ -18,7 +18,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..cache import never_cache_this_page
+from ..cache import never_cache_this_page, page_params
 from ..db import get_session
 from ..districts import District, all_districts
 from ..i18n import current_lang
@@ -142,6 +142,7 @@ def _common_context() -> dict:
 
 
 @bp.get("/")
+@page_params("q", "district", "type")
 def index():
     q = request.args.get("q", "").strip()[:100]
     district = request.args.get("district", "").strip()
@@ -224,6 +225,7 @@ def near():
 
 
 @bp.get("/<key>")
+@page_params()
 def centre(key: str):
     found = get_session().get(Centre, key)
     if found is None:

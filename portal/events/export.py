@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta, timezone
 from xml.etree import ElementTree as ET
 
@@ -75,7 +74,8 @@ def to_atom(events: list[Event], lang: str, url_for_event, feed_url: str, title:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def json_ld(event: Event, lang: str, page_url: str, organiser_name: str, organiser_url: str) -> str:
+def json_ld(event: Event, lang: str, page_url: str, organiser_name: str, organiser_url: str) -> dict:
+    """schema.org Event data, written into the page by ``|tojson`` (portal/templating.py), which escapes it."""
     offset = event.timezone_offset_minutes or 480
     data: dict = {
         "@context": "https://schema.org",
@@ -105,5 +105,4 @@ def json_ld(event: Event, lang: str, page_url: str, organiser_name: str, organis
         data["organizer"] = {"@type": "Organization", "name": organiser_name, "url": organiser_url}
     if event.is_free is not None:
         data["isAccessibleForFree"] = event.is_free
-    # "</" cannot close the script element from inside the JSON.
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return data

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ..articles import queries as article_queries
+from ..cache import page_params
 from ..db import get_session
 from ..districts import all_districts
 from ..i18n import current_lang
@@ -77,11 +78,16 @@ def _common(session, filters: queries.Filters) -> dict:
     }
 
 
+# The query parameters Filters.from_args reads (the page cache keeps only the declared ones).
+FILTER_PARAMS = ("district", "from", "to", "audience", "topic", "mode", "free")
+
+
 def _filters() -> queries.Filters:
     return queries.Filters.from_args(request.args)
 
 
 @bp.get("")
+@page_params(*FILTER_PARAMS, "page")
 def index():
     session, filters = get_session(), _filters()
     page = queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), page_number(request.args))
@@ -89,6 +95,7 @@ def index():
 
 
 @bp.get("/past")
+@page_params(*FILTER_PARAMS, "page")
 def past():
     session, filters = get_session(), _filters()
     page = queries.paginate(session, queries.past_query(filters, queries.now_utc()), page_number(request.args))
@@ -96,6 +103,7 @@ def past():
 
 
 @bp.get("/calendar")
+@page_params(*FILTER_PARAMS, "month")
 def month():
     session, filters = get_session(), _filters()
     today = queries.now_utc().astimezone(queries.HK).date()
@@ -117,6 +125,7 @@ def _plain(event: Event) -> str:
 
 
 @bp.get("/feed.ics")
+@page_params(*FILTER_PARAMS)
 def feed_ics():
     events = queries.upcoming(get_session(), _filters())
     body = export.to_ics(events, current_lang(), event_url, _("Family Portal events"))
@@ -124,6 +133,7 @@ def feed_ics():
 
 
 @bp.get("/feed.atom")
+@page_params(*FILTER_PARAMS)
 def feed_atom():
     events = queries.upcoming(get_session(), _filters(), limit=100)
     self_url = absolute_url(request.full_path.rstrip("?"))
@@ -139,6 +149,7 @@ def _get_event(event_id: int) -> Event:
 
 
 @bp.get("/<int(max=2147483647):event_id>")
+@page_params()
 def event(event_id: int):
     session, lang = get_session(), current_lang()
     found = _get_event(event_id)
@@ -150,7 +161,7 @@ def event(event_id: int):
         "events/event.html",
         event=found,
         partner=partner,
-        json_ld=Markup(export.json_ld(found, lang, event_url(found), organiser, organiser_url)),
+        json_ld=export.json_ld(found, lang, event_url(found), organiser, organiser_url),
         directions=f"https://www.google.com/maps/search/?api=1&query={quote_plus(address)}" if address else "",
         is_past=(found.ends or found.starts) < datetime.now(UTC),
         **_common(session, queries.Filters()),
@@ -158,6 +169,7 @@ def event(event_id: int):
 
 
 @bp.get("/<int(max=2147483647):event_id>.ics")
+@page_params()
 def event_ics(event_id: int):
     found = _get_event(event_id)
     body = export.to_ics([found], current_lang(), event_url, found.title(current_lang()))
@@ -178,12 +190,14 @@ def logo(name: str):
 
 
 @partners_bp.get("")
+@page_params()
 def index_partners():
     session = get_session()
     return render_template("partners/list.html", partners=queries.partners(session))
 
 
 @partners_bp.get("/<partner_id>")
+@page_params()
 def profile(partner_id: str):
     session = get_session()
     partner = session.get(Partner, partner_id)

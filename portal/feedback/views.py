@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..articles.model import Article
-from ..cache import never_cache_this_page
+from ..cache import never_cache_this_page, page_params
 from ..centres.model import Centre
 from ..db import get_session
 from ..i18n import current_lang
@@ -263,6 +263,7 @@ def submit_by_get():
 
 
 @bp.get("/thanks")
+@page_params("page", "kind")
 def thanks():
     """The same for everyone who sent the form on a page, so the page cache may keep it."""
     raw, kind = request.args.get("page", ""), request.args.get("kind", USEFUL)

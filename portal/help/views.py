@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
+from ..cache import page_params
 from ..db import get_session
 from .model import Hotline
 
@@ -31,6 +32,7 @@ def hotlines_by_key(keys: list[str] | tuple[str, ...]) -> list[Hotline]:
 
 
 @bp.get("/help")
+@page_params()
 def help_page():
     hotlines = all_hotlines()
     groups: dict[str, list[Hotline]] = {}

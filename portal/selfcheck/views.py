@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..cache import never_cache_this_page
+from ..cache import never_cache_this_page, page_params
 from ..db import get_session
 from ..help.views import all_hotlines, crisis_hotlines
 from ..i18n import current_lang
@@ -51,16 +51,19 @@ def safety_lines(tool: Tool) -> list:
 
 
 @bp.get("")
+@page_params()
 def index():
     return render_template("selfcheck/index.html", tools=all_tools())
 
 
 @bp.get("/<tool_id>")
+@page_params()
 def intro(tool_id: str):
     return render_template("selfcheck/intro.html", tool=get_tool(tool_id))
 
 
 @bp.get("/<tool_id>/questions")
+@page_params()
 def questions(tool_id: str):
     tool = get_tool(tool_id)
     return render_template("selfcheck/questions.html", tool=tool, answers=Answers(), crisis=safety_lines(tool))

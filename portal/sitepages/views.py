@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, render_template
 from sqlalchemy import select
 
+from ..cache import page_params
 from ..db import get_session
 from ..i18n import LANGUAGES, current_lang, other_lang
 from .model import PAGES, SiteContact, SitePage
@@ -16,6 +17,7 @@ WITH_QUICK_EXIT = {"browsing-safely"}
 
 
 @bp.get("/<any({}):slug>".format(", ".join(f'"{slug}"' for slug in PAGES)))
+@page_params()
 def page(slug: str):
     lang = current_lang()
     versions = {row.lang: row for row in get_session().scalars(select(SitePage).where(SitePage.slug == slug))}

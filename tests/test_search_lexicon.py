@@ -102,8 +102,14 @@ def words(app, lang="en") -> dict[str, int]:
 def test_the_spelling_word_list_follows_each_added_changed_and_removed_document(make_app, backend):
     app = make_app(backend)
     with session_scope(app) as session:
-        replace_documents(session, ["articles"], [Doc("articles", "a", "en", "Grandparents", "kindness matters"),
-                                                  Doc("articles", "b", "en", "Kindness", "for grandparents")])
+        replace_documents(
+            session,
+            ["articles"],
+            [
+                Doc("articles", "a", "en", "Grandparents", "kindness matters"),
+                Doc("articles", "b", "en", "Kindness", "for grandparents"),
+            ],
+        )
     assert words(app)["grandparents"] == 2 and words(app)["kindness"] == 2
     with session_scope(app) as session:
         replace_documents(session, ["articles"], [Doc("articles", "a", "en", "Grandparents", "patience")])

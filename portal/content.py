@@ -10,9 +10,12 @@ listeners (e.g. the search index) which kinds changed.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,20 +27,40 @@ from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime, utcnow
+from .i18n import N_, translate
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one file, told the way an editor can act on it."""
+    """One thing wrong in one file, told the way an editor can act on it.
+
+    ``message`` is the English text, marked with ``N_`` where it is written, with ``%(name)s``
+    placeholders filled from ``params``; :meth:`text` gives it in the editor's language.
+    """
 
     path: str
     line: int
     message: str
     severity: str = "error"  # or "warning": reported, does not fail the check
+    params: Any = ()  # a mapping when given; kept as sorted (name, text) pairs so a Problem stays hashable
+
+    def __post_init__(self) -> None:
+        if isinstance(self.params, Mapping):
+            object.__setattr__(self, "params", tuple(sorted((k, str(v)) for k, v in self.params.items())))
+
+    def text(self, lang: str = "en") -> str:
+        """``path:line: message`` in ``lang`` (``en`` or ``zh-hk``)."""
+        message = translate(lang, self.message)
+        if self.params:
+            message = message % dict(self.params)
+        if self.severity == "warning":
+            message = translate(lang, N_("warning: %(message)s")) % {"message": message}
+        return f"{self.path}:{self.line}: {message}"
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        return self.text("en")
 
 
 class ContentError(Exception):
@@ -150,11 +173,66 @@ class ContentFile(Base):
 
 # libyaml's C parser when PyYAML was built with it (the wheels are): same safe subset, ~10x faster.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class EditorYAMLError(yaml.YAMLError):
+    """A YAML mistake PyYAML would accept silently (a repeated field) or crash on (a date that does
+    not exist): carries the Problem to show."""
+
+    def __init__(self, line: int, message: str, params: dict[str, Any]):
+        super().__init__(message % params)
+        self.line, self.message, self.params = line, message, params
+
+
+class EditorChecks:
+    """Mixed into a YAML loader: repeated keys and impossible dates become :class:`EditorYAMLError`
+    with their line, instead of the last value winning silently or a ValueError traceback."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + 1
+                if key_node.value in seen:
+                    message = N_("'%(field)s' is written twice, on line %(first)s and line %(line)s: keep one of them")
+                    raise EditorYAMLError(line, message, {"field": key_node.value, "first": seen[key_node.value],
+                                                          "line": line})  # fmt: skip
+                seen[key_node.value] = line
+                if value_node.tag == TIMESTAMP_TAG:
+                    self._check_date(value_node, key_node.value)
+        return super().construct_mapping(node, deep)  # type: ignore[misc]
+
+    def construct_checked_timestamp(self, node: yaml.ScalarNode) -> Any:
+        self._check_date(node, None)
+        return self.construct_yaml_timestamp(node)  # type: ignore[attr-defined]
+
+    def _check_date(self, node: yaml.ScalarNode, field_name: Any) -> None:
+        try:
+            self.construct_yaml_timestamp(node)  # type: ignore[attr-defined]
+        except ValueError as exc:
+            params = {"field": field_name, "value": node.value}
+            message = (
+                N_("'%(field)s: %(value)s' is not a real date: write the date as YYYY-MM-DD (month 01-12, "
+                   "a day that month has)")
+                if field_name is not None
+                else N_("'%(value)s' is not a real date: write the date as YYYY-MM-DD (month 01-12, a day that "
+                        "month has)")
+            )  # fmt: skip
+            raise EditorYAMLError(node.start_mark.line + 1, message, params) from exc
+
+
+class ContentLoader(EditorChecks, YAML_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader (plain data only) with :class:`EditorChecks`."""
+
+
+ContentLoader.add_constructor(TIMESTAMP_TAG, EditorChecks.construct_checked_timestamp)
 
 
 def parse_yaml(text: str) -> Any:
-    """Parse YAML with the safe loader (plain data only, no Python objects)."""
-    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader
+    """Parse YAML with the safe loader (plain data only, no Python objects); a repeated key or an
+    impossible date raises :class:`EditorYAMLError` (a ``yaml.YAMLError``)."""
+    return yaml.load(text, Loader=ContentLoader)  # noqa: S506 - a SafeLoader
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
@@ -176,24 +254,83 @@ def relative(path: Path, content_dir: Path) -> str:
         return str(path)
 
 
+# --- reading files the way editors save them ---------------------------------------------
+
+NOT_UTF8 = N_("this file is saved as %(encoding)s, not UTF-8: open it and save it again as UTF-8 "
+              "(in Notepad: Save as, Encoding: UTF-8)")  # fmt: skip
+
+
+def decode_text(raw: bytes, shown_as: str) -> str:
+    """The text of a content file: UTF-8 with or without a BOM (Notepad writes one), Windows or old Mac
+    line endings made ``\n``. Anything else raises ContentError naming the encoding and the first line
+    that is not UTF-8."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in raw[:400]:
+        raise ContentError(Problem(shown_as, 1, NOT_UTF8, params={"encoding": "UTF-16 (Unicode)"}))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError(Problem(shown_as, line, NOT_UTF8, params={"encoding": _guess_encoding(raw)})) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _guess_encoding(raw: bytes) -> str:
+    """A name an editor may recognise from the Save As box (a guess; only to help find the setting)."""
+    for codec, name in (("big5hkscs", "Big5 (Traditional Chinese)"), ("gb18030", "GB18030 (Simplified Chinese)")):
+        try:
+            raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return "Windows-1252 (Western)"
+
+
+def read_text(path: Path, shown_as: str) -> str:
+    """:func:`decode_text` of a file."""
+    return decode_text(path.read_bytes(), shown_as)
+
+
+@contextmanager
+def reading(shown_as: str) -> Iterator[None]:
+    """Turn an unexpected error while reading one file into that file's ContentError, so one file never
+    stops the others: the traceback goes to the log for developers, the editor sees path:line."""
+    try:
+        yield
+    except ContentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any bug in a loader must stay inside its file
+        logger.exception("internal error while reading %s", shown_as)
+        message = N_("could not read this file: %(error)s (this is a fault in the portal, not in your file; "
+                     "the details are in the log for the developers)")  # fmt: skip
+        raise ContentError(Problem(shown_as, 1, message, params={"error": f"{type(exc).__name__}: {exc}"})) from exc
+
+
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     """Return (front matter, body, line number where the body starts).
 
     Raises ContentError naming the line of a YAML error.
     """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     match = FRONT_MATTER.match(text)
     if not match:
-        raise ContentError(
-            Problem(path, 1, "no front matter: start the file with a line '---', the fields, then '---'")
-        )
+        if re.match(r"\A\s*---[ \t]*\n", text):
+            first = text[: text.index("---")].count("\n") + 1
+            if first > 1 or not text.startswith("---"):
+                message = N_("the first line must be '---' exactly: remove the blank lines or spaces before it")
+                raise ContentError(Problem(path, first, message))
+            message = N_("the fields start with '---' on line 1 but no line '---' closes them: add a line "
+                         "with only '---' after the last field, before the text")  # fmt: skip
+            raise ContentError(Problem(path, 1, message))
+        message = N_("no front matter: start the file with a line '---', the fields, then '---'")
+        raise ContentError(Problem(path, 1, message))
     try:
         data = parse_yaml(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        line = _yaml_error_line(exc) + 1  # +1 for the opening '---'
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(Problem(path, line, f"front matter is not valid YAML: {problem}")) from exc
+        raise ContentError(yaml_problem(exc, match.group(1), path, line_offset=1)) from exc
     if not isinstance(data, dict):
-        raise ContentError(Problem(path, 2, "front matter must be 'field: value' lines"))
+        raise ContentError(Problem(path, 2, N_("front matter must be 'field: value' lines")))
     body_line = text[: match.end()].count("\n") + 1
     return data, text[match.end() :], body_line
 
@@ -204,10 +341,72 @@ def _yaml_error_line(exc: yaml.YAMLError) -> int:
     PyYAML notices an unclosed bracket or quote only on a later line; the
     context mark (where the bracket opened) is on the line that needs fixing.
     """
+    if isinstance(exc, EditorYAMLError):
+        return exc.line
     context = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem_mark", None)
     mark = context if context is not None and (problem is None or context.line < problem.line) else problem
     return mark.line + 1 if mark is not None else 1
+
+
+_FIELD_ON_LINE = re.compile(r"^\s*(?:-\s+)?([^\s:#][^:#]*?)\s*:(?:\s+(.*))?$")
+
+
+def yaml_problem(exc: yaml.YAMLError, text: str, shown_as: str, line_offset: int = 0) -> Problem:
+    """A YAML error in plain words, on the line to fix, with what to do (libyaml's own words are for
+    programmers: "mapping values are not allowed in this context")."""
+    if isinstance(exc, EditorYAMLError):
+        params = {k: (v + line_offset if isinstance(v, int) else v) for k, v in exc.params.items()}
+        return Problem(shown_as, exc.line + line_offset, exc.message, params=params)
+    line = _yaml_error_line(exc)
+    problem = str(getattr(exc, "problem", None) or exc)
+    context = str(getattr(exc, "context", None) or "")
+    mark = getattr(exc, "problem_mark", None)
+    lines = text.split("\n")
+    problem_line = mark.line + 1 if mark is not None else line
+    source = lines[problem_line - 1] if 0 < problem_line <= len(lines) else ""
+    if "tab" in problem or "\t" in source:
+        line = problem_line
+        message, params = N_("a tab character: indent with spaces, never tabs (two spaces for each level)"), {}
+    elif "quoted scalar" in context or (problem.startswith("did not find expected key") and '"' in source):
+        message = N_("a quotation mark opens a value here but the value does not end with it: put the whole "
+                     "value inside one pair of quotes, like title: \"…\"")  # fmt: skip
+        params = {}
+    elif "flow sequence" in context or "flow mapping" in context:
+        message = N_("brackets [ ] or { } are not closed, or a comma is missing between the items: "
+                     "write a list like [parenting, teenagers]")  # fmt: skip
+        params = {}
+    elif "mapping values are not allowed" in problem:
+        line = problem_line
+        found = _FIELD_ON_LINE.match(source)
+        if found and found.group(2) and ":" in found.group(2) and not source.startswith((" ", "\t")):
+            message = N_('put the %(field)s in quotes because it contains a colon: %(field)s: "…"')
+            params = {"field": found.group(1)}
+        else:
+            message = N_("this line is indented more than the field above it: line the fields up with the "
+                         "same number of spaces, or put a value in quotes if it contains a colon")  # fmt: skip
+            params = {}
+    elif "alias" in context or "anchor" in context or "cannot start any token" in problem:
+        line = problem_line
+        message = N_("a value starts with a sign YAML keeps for itself (* & @ ` ! | >): put the value in quotes")
+        params = {}
+    elif "could not find expected ':'" in problem:
+        line = problem_line - 1 if mark is not None and mark.column == 0 and problem_line > 1 else problem_line
+        message = N_("a line without 'field: value': add the colon after the field name, or join this line to "
+                     "the value above it")  # fmt: skip
+        params = {}
+    elif "did not find expected" in problem or "expected <block end>" in problem:
+        line = problem_line
+        message = N_("the indentation is uneven: line this up with the lines above it (the same number of "
+                     "spaces for fields at the same level)")  # fmt: skip
+        params = {}
+    else:
+        line = problem_line
+        message, params = (
+            N_("this is not valid YAML (%(problem)s): compare it with a file that works"),
+            {"problem": problem},
+        )
+    return Problem(shown_as, line + line_offset, message, params=params)
 
 
 def field_line(text: str, field_name: str, default: int = 1) -> int:
@@ -224,13 +423,11 @@ def find_line(text: str, needle: str, default: int = 1) -> int:
 
 def load_yaml_file(path: Path, shown_as: str) -> Any:
     """Read a YAML data file, turning syntax errors into a Problem with its line."""
+    text = read_text(path, shown_as)
     try:
-        return parse_yaml(path.read_text(encoding="utf-8"))
+        return parse_yaml(text)
     except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(Problem(shown_as, _yaml_error_line(exc), f"not valid YAML: {problem}")) from exc
-    except UnicodeDecodeError as exc:
-        raise ContentError(Problem(shown_as, 1, "not UTF-8 text: save the file as UTF-8")) from exc
+        raise ContentError(yaml_problem(exc, text, shown_as)) from exc
 
 
 class FileTracker:

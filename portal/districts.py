@@ -31,6 +31,7 @@ from .content import (
     file_hash,
     find_line,
     load_yaml_file,
+    read_text,
     register_content_source,
     relative,
 )
@@ -126,8 +127,8 @@ def parse_districts(content_dir: Path) -> list[dict[str, Any]]:
     if not files.names.exists():
         return []
     shown = relative(files.names, content_dir)
-    text = files.names.read_text(encoding="utf-8")
     data = load_yaml_file(files.names, shown)
+    text = read_text(files.names, shown)
     if not isinstance(data, list):
         raise ContentError(Problem(shown, 1, "districts.yml must be a list (- id: …)"))
     polygons: dict[str, list] = {}

@@ -60,7 +60,7 @@ def test_real_content_passes_the_check(app):
         ("published: 2026-01-10", "published: last tuesday", 6, "published"),
         ("title: Family meals that bring you together\n", "", 2, "title"),
         ("tags: [communication, young-children]", "tags: [communication, nonsense-tag]", 5, "nonsense-tag"),
-        ("summary: Short", "summary: [unclosed", 3, "YAML"),
+        ("summary: Short", "summary: [unclosed", 3, "brackets [ ] or { } are not closed"),
         ("featured: true", "featured: true\ncolour: blue", 10, "colour"),
         ("See also [pictures](../pictures/en.md)", "See also [x](../no-such-article/en.md)", 13, "no-such-article"),
     ],

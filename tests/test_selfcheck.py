@@ -366,7 +366,7 @@ def test_file_name_must_match_the_id_and_yaml_errors_have_lines():
     assert any("'id' must be 'other'" in p for p in problems_of(GOOD, "other"))
     broken = GOOD.replace("title: {en: Reverse demo", "title: {en: [Reverse demo")
     problem = problems_of(broken)[0]
-    assert problem.startswith("content/selfcheck/reverse-demo.yml:") and "not valid YAML" in problem
+    assert problem.startswith("content/selfcheck/reverse-demo.yml:") and "brackets [ ] or { } are not closed" in problem
 
 
 def test_flask_content_check_reports_bad_tool_files(make_app, content_copy: Path):

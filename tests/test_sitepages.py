@@ -244,7 +244,7 @@ def test_a_broken_contact_file_names_its_line(checker, content_copy, old, new, l
     ("old", "new", "line", "message"),
     [
         ("title: Privacy\n", "", 2, "missing field 'title'"),
-        ("title: Privacy", "title: [broken", 2, "not valid YAML"),
+        ("title: Privacy", "title: [broken", 2, "brackets [ ] or { } are not closed"),
         ("reviewed: 2026-12-01", "reviewed: soon", 4, "'reviewed' must be a date"),
         ("reviewed: 2026-12-01", "reviewed: 2026-12-01\nauthor: me", 5, "unknown field 'author'"),
         (

@@ -25,10 +25,13 @@ from ..content import (
     Problem,
     Progress,
     SyncReport,
+    decode_text,
     field_line,
     file_hash,
     find_line,
     load_yaml_file,
+    read_text,
+    reading,
     relative,
     split_front_matter,
 )
@@ -97,7 +100,7 @@ def load_vocabulary(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
         for lang in LANGUAGES:
             entry = item.get(lang)
             if not isinstance(entry, dict) or not entry.get("name"):
-                line = find_line(cat_path.read_text(encoding="utf-8"), f"id: {key}")
+                line = find_line(read_text(cat_path, shown), f"id: {key}")
                 problems.append(Problem(shown, line, f"category '{key}' needs '{lang}: name:'"))
                 entry = {"name": key}
             labels[lang] = {"name": str(entry["name"]), "description": str(entry.get("description", ""))}
@@ -111,7 +114,7 @@ def load_vocabulary(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
         return vocab, problems + exc.problems
     for key, labels in (tags or {}).items():
         if not isinstance(labels, dict) or not all(labels.get(lang) for lang in LANGUAGES):
-            line = field_line(tag_path.read_text(encoding="utf-8"), str(key))
+            line = field_line(read_text(tag_path, shown), str(key))
             problems.append(Problem(shown, line, f"tag '{key}' needs a label for en and zh-hk"))
             continue
         vocab.tags[str(key)] = {lang: str(labels[lang]) for lang in LANGUAGES}
@@ -208,10 +211,7 @@ def parse_article(
     listing every problem."""
     shown = item.shown_as
     if text is None:
-        try:
-            text = item.path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ContentError(Problem(shown, 1, "not UTF-8 text: save the file as UTF-8")) from exc
+        text = read_text(item.path, shown)
     meta, body, body_line = split_front_matter(text, shown)
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -227,9 +227,7 @@ def parse_article(
         try:
             values[name] = _coerce(meta[name], kind)
         except ValueError:
-            problems.append(
-                Problem(shown, field_line(text, name), f"'{name}' must be {TYPE_HELP[kind]}")
-            )
+            problems.append(Problem(shown, field_line(text, name), f"'{name}' must be {TYPE_HELP[kind]}"))
     for name in ("title", "summary"):
         if name in values and not values[name]:
             problems.append(Problem(shown, field_line(text, name), f"'{name}' is empty"))
@@ -263,9 +261,7 @@ def parse_article(
     rendered = renderer.render(body)
     for target in rendered.links:
         if target not in known_slugs:
-            problems.append(
-                Problem(shown, _line_of(body, target, body_line), f"broken link: no article '{target}'")
-            )
+            problems.append(Problem(shown, _line_of(body, target, body_line), f"broken link: no article '{target}'"))
     for name in rendered.images:
         path = item.path.parent / name
         if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
@@ -316,7 +312,8 @@ class ArticleSource:
         phones = load_phone_book(content_dir)
         for item in items:
             try:
-                parse_article(item, vocab, slugs, phones=phones)
+                with reading(item.shown_as):
+                    parse_article(item, vocab, slugs, phones=phones)
             except ContentError as exc:
                 problems += exc.problems
         return problems
@@ -347,12 +344,8 @@ class ArticleSource:
                 report.unchanged += 1
                 continue
             try:
-                values = parse_article(item, vocab, slugs, raw.decode("utf-8"), phones)
-            except UnicodeDecodeError:
-                problem = Problem(item.shown_as, 1, "not UTF-8 text: save the file as UTF-8")
-                report.problems.append(problem)
-                tracker.record_error(item.shown_as, digest, [problem])
-                continue
+                with reading(item.shown_as):
+                    values = parse_article(item, vocab, slugs, decode_text(raw, item.shown_as), phones)
             except ContentError as exc:
                 report.problems += exc.problems
                 tracker.record_error(item.shown_as, digest, exc.problems)

@@ -29,6 +29,7 @@ from ..content import (
     SyncReport,
     file_hash,
     load_yaml_file,
+    reading,
     relative,
 )
 from ..districts import inside_hong_kong, parse_districts
@@ -235,8 +236,20 @@ def _languages(row: _Row) -> list[str]:
 
 
 def _search_text(row: _Row, district) -> str:
-    parts = [row[name] for name in ("name_en", "name_zh", "operator_en", "operator_zh", "address_en",
-                                     "address_zh", "service_boundary_en", "service_boundary_zh", "type")]
+    parts = [
+        row[name]
+        for name in (
+            "name_en",
+            "name_zh",
+            "operator_en",
+            "operator_zh",
+            "address_en",
+            "address_zh",
+            "service_boundary_en",
+            "service_boundary_zh",
+            "type",
+        )
+    ]
     if district:
         parts += [district["name_en"], district["name_zh"]]
     return normalise(" ".join(parts))
@@ -319,6 +332,16 @@ def parse_holidays(content_dir: Path) -> tuple[list[dict[str, Any]], list[Proble
     return rows, problems
 
 
+def _parse_safely(kind: str, content_dir: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """``parse_centres`` or ``parse_holidays``, with an internal error reported on its file (see ``reading``)."""
+    parse, path = (parse_holidays, holidays_path) if kind == "holidays" else (parse_centres, centres_path)
+    try:
+        with reading(relative(path(content_dir), content_dir)):
+            return parse(content_dir)
+    except ContentError as exc:
+        return [], exc.problems
+
+
 def _line_of(text: str, needle: str) -> int:
     index = text.find(needle)
     return text[:index].count("\n") + 1 if index >= 0 else 1
@@ -339,8 +362,8 @@ class CentreSource:
         return [p for p in (centres_path(content_dir), holidays_path(content_dir)) if p.exists()]
 
     def check(self, content_dir: Path) -> list[Problem]:
-        problems = parse_centres(content_dir)[1]
-        holidays, holiday_problems = parse_holidays(content_dir)
+        problems = _parse_safely("centres", content_dir)[1]
+        holidays, holiday_problems = _parse_safely("holidays", content_dir)
         problems += holiday_problems
         path = holidays_path(content_dir)
         if path.exists() and not holiday_problems:
@@ -375,7 +398,7 @@ class CentreSource:
             if tracker.is_unchanged(shown, digest):
                 report.unchanged += 1
                 continue
-            rows, problems = parse_holidays(content_dir) if kind == "holidays" else parse_centres(content_dir)
+            rows, problems = _parse_safely(kind, content_dir)
             errors = [p for p in problems if p.severity == "error"]
             report.problems += problems
             if errors:

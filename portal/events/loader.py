@@ -32,6 +32,8 @@ from ..content import (
     field_line,
     file_hash,
     load_yaml_file,
+    read_text,
+    reading,
     relative,
     split_front_matter,
 )
@@ -46,8 +48,19 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RELATIVE = re.compile(r"^\+(\d{1,3})d(?:\s+(\d{1,2}):(\d{2}))?$")
 PER_LANG = ("title", "venue", "address")
 SHARED = (
-    "starts", "ends", "district", "online", "organiser", "registration", "audience",
-    "topics", "fee", "free", "languages", "status", "example",
+    "starts",
+    "ends",
+    "district",
+    "online",
+    "organiser",
+    "registration",
+    "audience",
+    "topics",
+    "fee",
+    "free",
+    "languages",
+    "status",
+    "example",
 )
 FEED_FORMATS = ("", "rss", "atom", "rdf", "ics")
 
@@ -106,6 +119,7 @@ def _url_ok(value: str) -> bool:
 
 # ---------------------------------------------------------------- partners
 
+
 def partner_files(content_dir: Path) -> list[Path]:
     root = content_dir / "partners"
     return sorted(root.glob("*.yml")) if root.is_dir() else []
@@ -114,7 +128,7 @@ def partner_files(content_dir: Path) -> list[Path]:
 def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[str, Any]:
     shown = relative(path, content_dir)
     data = load_yaml_file(path, shown)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, shown)
     problems: list[Problem] = []
     if not SLUG.match(path.stem):
         raise ContentError(Problem(shown, 1, "file name is the partner id: lowercase letters, digits, hyphens"))
@@ -176,6 +190,7 @@ def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[st
 
 # ---------------------------------------------------------------- events
 
+
 @dataclass
 class EventFolder:
     slug: str
@@ -211,10 +226,7 @@ def parse_event(
     values: dict[str, Any] = {}
     for lang, path in folder.files.items():
         shown = folder.shown[lang]
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ContentError(Problem(shown, 1, "not UTF-8 text: save the file as UTF-8")) from exc
+        text = read_text(path, shown)
         meta, body, _ = split_front_matter(text, shown)
         suffix = "zh" if lang == "zh-hk" else "en"
         for name, value in meta.items():
@@ -345,7 +357,8 @@ class EventSource:
         for path in partner_files(content_dir):
             partners.add(path.stem)
             try:
-                parse_partner(path, content_dir, districts)
+                with reading(relative(path, content_dir)):
+                    parse_partner(path, content_dir, districts)
             except ContentError as exc:
                 problems += exc.problems
         folders, layout = discover(content_dir)
@@ -353,7 +366,8 @@ class EventSource:
         phones = load_phone_book(content_dir)
         for folder in folders:
             try:
-                parse_event(folder, partners, districts, self.today(), phones)
+                with reading(next(iter(folder.shown.values()))):
+                    parse_event(folder, partners, districts, self.today(), phones)
             except ContentError as exc:
                 problems += exc.problems
         return problems
@@ -382,7 +396,8 @@ class EventSource:
                 report.unchanged += 1
                 continue
             try:
-                values = parse_event(folder, partners, districts, today, phones)
+                with reading(next(iter(folder.shown.values()))):
+                    values = parse_event(folder, partners, districts, today, phones)
             except ContentError as exc:
                 report.problems += exc.problems
                 tracker.record_error(key, digest, exc.problems)
@@ -419,7 +434,8 @@ class EventSource:
                 report.unchanged += 1
                 continue
             try:
-                values = parse_partner(path, content_dir, districts)
+                with reading(shown):
+                    values = parse_partner(path, content_dir, districts)
             except ContentError as exc:
                 report.problems += exc.problems
                 tracker.record_error(shown, digest, exc.problems)
@@ -461,7 +477,9 @@ class EventSource:
                     session.add(PartnerFeed(partner_id=partner_id, **feed))
                     continue
             row.format_hint, row.default_lang, row.default_district = (
-                feed["format_hint"], feed["default_lang"], feed["default_district"]
+                feed["format_hint"],
+                feed["default_lang"],
+                feed["default_district"],
             )
         for url, row in rows.items():
             if url not in wanted:

@@ -17,6 +17,8 @@ from ..content import (
     file_hash,
     find_line,
     load_yaml_file,
+    read_text,
+    reading,
     relative,
 )
 from .model import Hotline
@@ -35,8 +37,8 @@ def parse_hotlines(content_dir: Path) -> list[dict]:
     shown = relative(path, content_dir)
     if not path.exists():
         raise ContentError(Problem(shown, 1, "hotlines.yml is missing: the help bar needs it"))
-    text = path.read_text(encoding="utf-8")
     data = load_yaml_file(path, shown)
+    text = read_text(path, shown)
     if not isinstance(data, list):
         raise ContentError(Problem(shown, 1, "hotlines.yml must be a list (- id: …)"))
     problems, rows = [], []
@@ -81,7 +83,8 @@ class HotlineSource:
 
     def check(self, content_dir: Path) -> list[Problem]:
         try:
-            parse_hotlines(content_dir)
+            with reading("content/hotlines.yml"):
+                parse_hotlines(content_dir)
         except ContentError as exc:
             return exc.problems
         return []
@@ -97,7 +100,8 @@ class HotlineSource:
             report.unchanged = 1
             return report
         try:
-            rows = parse_hotlines(content_dir)
+            with reading(shown):
+                rows = parse_hotlines(content_dir)
         except ContentError as exc:
             report.problems += exc.problems
             tracker.record_error(shown, digest, exc.problems)

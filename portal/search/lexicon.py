@@ -35,6 +35,8 @@ from ..content import (
     file_hash,
     find_line,
     load_yaml_file,
+    read_text,
+    reading,
     relative,
 )
 from ..db import Base
@@ -75,7 +77,7 @@ def _words(value: Any) -> list[str] | None:
 def parse_synonyms(path: Path, shown: str) -> list[dict]:
     """The thesaurus: a list of groups, each ``note`` (what the group is for) and ``words``."""
     data = load_yaml_file(path, shown) or []
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, shown)
     if not isinstance(data, list):
         raise ContentError(Problem(shown, 1, "synonyms.yml must be a list of groups (- note: … words: […])"))
     problems: list[Problem] = []
@@ -127,7 +129,7 @@ CRISIS_REQUIRED = ("id", "note", "hotlines", "message_en", "message_zh", "words_
 def parse_crisis(path: Path, shown: str, content_dir: Path) -> list[dict]:
     """The crisis groups: id, note, hotlines (ids of 24-hour lines), a message and words in each language."""
     data = load_yaml_file(path, shown) or []
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, shown)
     if not isinstance(data, list):
         raise ContentError(Problem(shown, 1, "crisis.yml must be a list of groups (- id: …)"))
     hotlines = _hotline_ids(content_dir)
@@ -211,7 +213,8 @@ class LexiconSource:
         problems: list[Problem] = []
         for name in FILES:
             try:
-                self._parse(name, content_dir)
+                with reading(f"content/search/{name}"):
+                    self._parse(name, content_dir)
             except ContentError as exc:
                 problems += exc.problems
         return problems
@@ -234,7 +237,8 @@ class LexiconSource:
                 report.unchanged += 1
                 continue
             try:
-                data = self._parse(name, content_dir)
+                with reading(f"content/search/{name}"):
+                    data = self._parse(name, content_dir)
             except ContentError as exc:
                 report.problems += exc.problems
                 tracker.record_error(shown, digest, exc.problems)

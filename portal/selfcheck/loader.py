@@ -14,7 +14,18 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..content import ContentError, FileTracker, Problem, Progress, SyncReport, file_hash, relative
+from ..content import (
+    ContentError,
+    FileTracker,
+    Problem,
+    Progress,
+    SyncReport,
+    file_hash,
+    parse_yaml,
+    read_text,
+    reading,
+    relative,
+)
 from .model import SelfCheckTool
 from .schema import Tool, parse_tool
 
@@ -30,8 +41,8 @@ def known_tags(content_dir: Path) -> set[str] | None:
     if not path.exists():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError):
         return None  # the articles source reports that file
     return set(data) if isinstance(data, dict) else None
 
@@ -40,8 +51,8 @@ def known_hotlines(content_dir: Path) -> set[str] | None:
     """Hotline ids from content/hotlines.yml, or None when it cannot be read (the help source reports it)."""
     path = content_dir / "hotlines.yml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    except yaml.YAMLError:
+        data = parse_yaml(path.read_text(encoding="utf-8")) if path.exists() else None
+    except (yaml.YAMLError, UnicodeDecodeError):
         return None
     if not isinstance(data, list):
         return None
@@ -50,10 +61,7 @@ def known_hotlines(content_dir: Path) -> set[str] | None:
 
 def load_tool(path: Path, content_dir: Path, tags: set[str] | None = None) -> Tool:
     shown = relative(path, content_dir)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError(Problem(shown, 1, "not UTF-8 text: save the file as UTF-8")) from exc
+    text = read_text(path, shown)
     return parse_tool(text, shown, path.stem, tags, known_hotlines(content_dir))
 
 
@@ -68,7 +76,8 @@ class SelfCheckSource:
         tags = known_tags(content_dir)
         for path in tool_files(content_dir):
             try:
-                load_tool(path, content_dir, tags)
+                with reading(relative(path, content_dir)):
+                    load_tool(path, content_dir, tags)
             except ContentError as exc:
                 problems += exc.problems
         return problems
@@ -88,7 +97,8 @@ class SelfCheckSource:
                 report.unchanged += 1
                 continue
             try:
-                tool = load_tool(path, content_dir, tags)
+                with reading(shown):
+                    tool = load_tool(path, content_dir, tags)
             except ContentError as exc:
                 report.problems += exc.problems
                 tracker.record_error(shown, digest, exc.problems)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..content import ContentError, Problem
+from ..content import ContentError, EditorChecks, Problem, yaml_problem
 
 LANGS = ("en", "zh-hk")
 KINDS = ("validated", "reflection")
@@ -39,8 +39,8 @@ class LineList(list):
     line: int = 1
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+class _LineLoader(EditorChecks, yaml.SafeLoader):
+    """Line numbers on every mapping and list, and the editors' checks (repeated keys, impossible dates)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -56,6 +56,7 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", EditorChecks.construct_checked_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
@@ -63,9 +64,7 @@ def load_with_lines(text: str, shown_as: str) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(Problem(shown_as, (mark.line + 1) if mark else 1, f"not valid YAML: {problem}")) from exc
+        raise ContentError(yaml_problem(exc, text, shown_as)) from exc
 
 
 def line_of(value: Any, default: int) -> int:

@@ -29,9 +29,12 @@ from ..content import (
     Problem,
     Progress,
     SyncReport,
+    decode_text,
     field_line,
     file_hash,
     load_yaml_file,
+    read_text,
+    reading,
     relative,
     split_front_matter,
 )
@@ -213,10 +216,7 @@ def parse_page(
     listing every problem."""
     shown = item.shown_as
     if text is None:
-        try:
-            text = item.path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ContentError(Problem(shown, 1, "not UTF-8 text: save the file as UTF-8")) from exc
+        text = read_text(item.path, shown)
     meta, body, body_line = split_front_matter(text, shown)
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -278,7 +278,7 @@ def _date(value: Any) -> date | None:
 def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]]:
     """The contact row and any warnings (a placeholder address); raise ContentError on errors."""
     data = load_yaml_file(path, shown)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, shown)
     if not isinstance(data, dict):
         raise ContentError(Problem(shown, 1, "contact.yml must be 'field: value' lines: email and expect"))
     problems: list[Problem] = []
@@ -337,12 +337,15 @@ class SitePageSource:
         phones = load_phone_book(content_dir)
         for item in layout.pages:
             try:
-                parse_page(item, targets, phones=phones)
+                with reading(item.shown_as):
+                    parse_page(item, targets, phones=phones)
             except ContentError as exc:
                 problems += exc.problems
         if layout.contact:
             try:
-                problems += parse_contact(layout.contact, relative(layout.contact, content_dir))[1]
+                shown = relative(layout.contact, content_dir)
+                with reading(shown):
+                    problems += parse_contact(layout.contact, shown)[1]
             except ContentError as exc:
                 problems += exc.problems
         return problems
@@ -364,12 +367,8 @@ class SitePageSource:
                 report.unchanged += 1
                 continue
             try:
-                values = parse_page(item, targets, raw.decode("utf-8"), phones)
-            except UnicodeDecodeError:
-                problem = Problem(item.shown_as, 1, "not UTF-8 text: save the file as UTF-8")
-                report.problems.append(problem)
-                tracker.record_error(item.shown_as, digest, [problem])
-                continue
+                with reading(item.shown_as):
+                    values = parse_page(item, targets, decode_text(raw, item.shown_as), phones)
             except ContentError as exc:
                 report.problems += exc.problems
                 tracker.record_error(item.shown_as, digest, exc.problems)
@@ -419,7 +418,8 @@ class SitePageSource:
             report.unchanged += 1
             return
         try:
-            values, warnings = parse_contact(layout.contact, shown)
+            with reading(shown):
+                values, warnings = parse_contact(layout.contact, shown)
         except ContentError as exc:
             report.problems += exc.problems
             tracker.record_error(shown, digest, exc.problems)

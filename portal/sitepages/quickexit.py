@@ -15,7 +15,7 @@ from flask import g
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..content import ContentError, Problem, Progress, SyncReport, field_line, load_yaml_file, relative
+from ..content import ContentError, Problem, Progress, SyncReport, field_line, load_yaml_file, read_text, relative
 from ..db import get_session
 from .model import QuickExitTag
 
@@ -36,7 +36,7 @@ def parse_flags(content_dir: Path) -> tuple[set[str] | None, list[Problem]]:
         data = load_yaml_file(path, shown)
     except ContentError:
         return None, []  # the articles' check reports a tags.yml that is not valid YAML
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, shown)
     flagged: set[str] = set()
     problems: list[Problem] = []
     for key, labels in (data or {}).items() if isinstance(data, dict) else ():

@@ -1,7 +1,13 @@
-"""The ``flask`` commands editors and operators use: ``flask content check|sync``."""
+"""The ``flask`` commands editors and operators use: ``flask content check|sync|status``.
+
+Exit codes, for cron: 0 when every file is fine, 1 when some files were rejected (the good
+ones were still published, the last good version of a rejected file stays online), 2 when a
+failure stopped the run (nothing was published).
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -11,31 +17,67 @@ from flask.cli import AppGroup
 
 from .content import Problem, SyncReport, content_changed, content_sources
 from .db import lock_for_writing, session_scope, set_state, utcnow
+from .i18n import LANGUAGES, N_, translate
 
+logger = logging.getLogger(__name__)
 content_cli = AppGroup("content", help="Check and load the files in content/.")
+
+EXIT_CLEAN, EXIT_REJECTED, EXIT_STOPPED = 0, 1, 2
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(sorted(LANGUAGES)),
+    default=None,
+    help="Language of the messages (default: PORTAL_EDITOR_LANG, else en).",
+)
 
 
 def _content_dir() -> Path:
     return Path(current_app.config["CONTENT_DIR"])
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def editor_lang(chosen: str | None = None) -> str:
+    """--lang, else PORTAL_EDITOR_LANG, else English (an unknown setting falls back to English)."""
+    lang = chosen or current_app.config.get("EDITOR_LANG") or "en"
+    return lang if lang in LANGUAGES else "en"
+
+
+def say(lang: str, message: str, err: bool = False, **params: object) -> None:
+    """Print ``message`` (marked with N_) in the editor's language."""
+    text = translate(lang, message)
+    click.echo(text % params if params else text, err=err)
+
+
+def _print_problems(problems: list[Problem], lang: str) -> None:
     for problem in sorted(problems):
-        click.echo(str(problem), err=problem.severity == "error")
+        click.echo(problem.text(lang), err=problem.severity == "error")
+
+
+def exit_code(problems: list[Problem]) -> int:
+    return EXIT_REJECTED if any(p.severity == "error" for p in problems) else EXIT_CLEAN
 
 
 @content_cli.command("check")
-def check_command() -> None:
-    """Validate all content; print path:line: problem; exit 1 on any error."""
+@lang_option
+def check_command(lang: str | None) -> None:
+    """Validate all content; print path:line: problem; exit 1 on any error, 2 if the check could not run."""
+    lang = editor_lang(lang)
     content_dir = _content_dir()
     problems: list[Problem] = []
+    stopped = False
     for source in content_sources():
-        problems += source.check(content_dir)
-    _print_problems(problems)
+        try:
+            problems += source.check(content_dir)
+        except Exception as exc:  # noqa: BLE001 - report, check the other sources, exit 2
+            logger.exception("content check of %s stopped", source.name)
+            say(lang, N_("the check of %(source)s stopped: %(error)s (the details are in the log)"), err=True,
+                source=source.name, error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+            stopped = True
+    _print_problems(problems, lang)
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    click.echo(f"{errors} error(s), {warnings} warning(s) in {content_dir}")
-    sys.exit(1 if errors else 0)
+    say(lang, N_("%(errors)s error(s), %(warnings)s warning(s) in %(folder)s"),
+        errors=errors, warnings=len(problems) - errors, folder=content_dir)  # fmt: skip
+    sys.exit(EXIT_STOPPED if stopped else exit_code(problems))
 
 
 def sync_content(app: Flask, show_progress: bool = False) -> list[SyncReport]:
@@ -47,9 +89,7 @@ def sync_content(app: Flask, show_progress: bool = False) -> list[SyncReport]:
     reports: list[SyncReport] = []
     with session_scope(app) as session:
         lock_for_writing(session, "content-sync")
-        with click.progressbar(
-            length=total, label="Syncing content", file=None if show_progress else _Null()
-        ) as bar:
+        with click.progressbar(length=total, label="Syncing content", file=None if show_progress else _Null()) as bar:
             for source in sources:
                 reports.append(source.sync(session, content_dir, bar.update))
         if any(report.changed for report in reports):
@@ -73,16 +113,29 @@ class _Null:
 
 
 @content_cli.command("sync")
-def sync_command() -> None:
-    """Load new and changed content into the database (unchanged files are skipped)."""
+@lang_option
+def sync_command(lang: str | None) -> None:
+    """Load new and changed content (unchanged files are skipped); exit 1 if files were rejected, 2 if stopped."""
+    lang = editor_lang(lang)
     app = current_app._get_current_object()
-    reports = sync_content(app, show_progress=sys.stdout.isatty())
+    try:
+        reports = sync_content(app, show_progress=sys.stdout.isatty())
+    except Exception as exc:  # noqa: BLE001 - cron sees exit 2; the traceback goes to the log
+        logger.exception("content sync stopped")
+        say(lang, N_("the sync stopped and published nothing: %(error)s (the details are in the log)"), err=True,
+            error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+        sys.exit(EXIT_STOPPED)
     problems = [p for report in reports for p in report.problems]
-    _print_problems(problems)
+    _print_problems(problems, lang)
     for report in reports:
-        click.echo(report.summary())
-    if any(p.severity == "error" for p in problems):
-        click.echo("Files with errors were not loaded; their last good version stays online.", err=True)
+        say(lang, N_("%(source)s: %(added)s added, %(updated)s updated, %(unchanged)s unchanged, "
+                     "%(removed)s removed, %(rejected)s rejected"), source=report.source, added=report.added,
+            updated=report.updated, unchanged=report.unchanged, removed=report.removed,
+            rejected=sum(p.severity == "error" for p in report.problems))  # fmt: skip
+    code = exit_code(problems)
+    if code == EXIT_REJECTED:
+        say(lang, N_("Files with errors were not loaded; their last good version stays online."), err=True)
+    sys.exit(code)
 
 
 def configure_cli(app: Flask) -> None:

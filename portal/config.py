@@ -114,4 +114,6 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         # Counters (rate limits) live apart from the page cache, so clearing pages does not reset them.
         "COUNTER_CACHE_DIR": str(instance_path / "counters"),
         "ARTICLES_PER_PAGE": _int(env, "PORTAL_ARTICLES_PER_PAGE", 12),
+        # The language of `flask content check|sync|status` messages (en or zh-hk; --lang overrides it).
+        "EDITOR_LANG": env.get("PORTAL_EDITOR_LANG", "en").strip().lower() or "en",
     }

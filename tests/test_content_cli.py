@@ -131,7 +131,7 @@ def test_deleted_article_goes_offline(site, content):
 def test_sync_command_prints_a_summary_and_problems(site, content):
     edit(article_file(content), "category: parenting", "category: gardening")
     result = site.test_cli_runner().invoke(args=["content", "sync"])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # files rejected: cron can alert someone
     assert "content/articles/family-meals/en.md:4:" in result.output
     assert "articles:" in result.output and "rejected" in result.output
     assert "last good version stays online" in result.output

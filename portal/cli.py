@@ -87,7 +87,8 @@ def sync_content(app: Flask, show_progress: bool = False) -> list[SyncReport]:
     # Counting files walks the whole content folder once more: only worth it for a progress bar someone sees.
     total = sum(len(source.files(content_dir)) for source in sources) if show_progress else 0
     reports: list[SyncReport] = []
-    with session_scope(app) as session:
+    # Loaders ask the app's URL map whether a link leads somewhere, with or without a command around them.
+    with app.app_context(), session_scope(app) as session:
         lock_for_writing(session, "content-sync")
         with click.progressbar(length=total, label="Syncing content", file=None if show_progress else _Null()) as bar:
             for source in sources:

@@ -37,7 +37,8 @@ from .content import ContentError, load_yaml_file
 
 # Bump when the same markdown renders to different HTML or plain text: the next `flask content sync`
 # then re-renders every file (loaders put it in their file hashes) and the search index follows.
-RENDERER_VERSION = "3"  # 3: phone numbers become tel:/sms: links; 2: plain text from the HTML
+# 4: site paths like /help get the language of the file; 3: phone numbers
+RENDERER_VERSION = "4"  # 3: phone numbers become tel:/sms: links; 2: plain text from the HTML
 
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -71,6 +72,8 @@ def slugify_heading(text: str) -> str:
 
 
 # Link written in markdown -> site URL, e.g. "../caring-at-home/zh-hk.md" -> "/zh-hk/articles/caring-at-home"
+# Site paths that already carry their language, or are not pages (files, open data).
+SITE_PATH_WITH_LANG = re.compile(r"^/(?:en|zh-hk|static|media|api)(?:[/?#]|$)")
 ARTICLE_LINK = re.compile(r"^(?:\.\./|/articles/|articles/)([a-z0-9][a-z0-9-]*)/?(?:(en|zh-hk)\.md)?/?(#.*)?$")
 
 
@@ -346,6 +349,8 @@ class MarkdownRenderer:
                 slug, lang, anchor = match.group(1), match.group(2) or self.lang, match.group(3) or ""
                 result.links.append(slug)
                 token.attrSet("href", f"/{lang}/articles/{slug}{anchor}")
+            elif href.startswith("/") and not href.startswith("//") and not SITE_PATH_WITH_LANG.match(href):
+                token.attrSet("href", f"/{self.lang}{href}")  # "/help" is the help page in this file's language
         elif token.type == "image":
             src = str(token.attrGet("src") or "")
             if src and not urlsplit(src).scheme and not src.startswith("/"):

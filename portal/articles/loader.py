@@ -12,12 +12,17 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from ..content import (
     ContentError,
@@ -35,11 +40,19 @@ from ..content import (
     relative,
     split_front_matter,
 )
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, N_
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from .model import Article, Category, Tag
 
 SOURCE = "articles"
+HK = ZoneInfo("Asia/Hong_Kong")
+# Longer titles are cut off in lists and search results (warnings: the file is still published).
+TITLE_LIMITS = {"en": 90, "zh-hk": 40}
+# Both language files of one article must say the same about these (an error otherwise).
+SHARED_FIELDS = ("category", "tags", "published", "review_due")
+# An internal path ("content/hotlines.yml") means nothing to readers; links and code are not text.
+CONTENT_PATH = re.compile(r"(?<![\w/.-])content/[\w./-]+")
+HREF = re.compile(r'href="(/[^"/][^"]*|/)"')
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REQUIRED = {"title": str, "summary": str, "category": str, "published": date, "reviewed": date}
@@ -187,11 +200,105 @@ def _coerce(value: Any, kind: type) -> Any:
 
 
 TYPE_HELP = {
-    date: "a date like 2026-03-02",
-    list: "a list like [parenting, teenagers]",
-    str: "text",
-    bool: "true or false",
+    date: N_("'%(field)s' must be a date written YYYY-MM-DD, like 2026-03-02"),
+    list: N_("'%(field)s' must be a list like [parenting, teenagers]"),
+    str: N_("'%(field)s' must be text"),
+    bool: N_("'%(field)s' must be true or false"),
 }
+MISSING_HELP = {
+    date: N_("missing field '%(field)s' (a date written YYYY-MM-DD, like 2026-03-02)"),
+    list: N_("missing field '%(field)s' (a list like [parenting, teenagers])"),
+    str: N_("missing field '%(field)s' (text)"),
+    bool: N_("missing field '%(field)s' (true or false)"),
+}
+
+
+def today_hk() -> date:
+    return datetime.now(UTC).astimezone(HK).date()
+
+
+def _image_problems(item: ArticleFile, values: dict[str, Any], text: str) -> list[Problem]:
+    """The cover image: a file beside the article (the CSP blocks other sites' images), with alt text."""
+    problems, image, line = [], values["image"], field_line(text, "image")
+    if urlsplit(image).scheme or image.startswith("//"):
+        message = N_("image '%(image)s' is on another site: the browser blocks it (our security policy); "
+                     "save the image beside this file and write its file name")  # fmt: skip
+        problems.append(Problem(item.shown_as, line, message, params={"image": image}))
+    elif not (item.path.parent / image).is_file():
+        message = N_("image '%(image)s' not found beside this file")
+        problems.append(Problem(item.shown_as, line, message, params={"image": image}))
+    if not values.get("image_alt"):
+        message = N_("'image_alt' is needed: describe the image for screen readers")
+        problems.append(Problem(item.shown_as, line, message))
+    return problems
+
+
+def _warnings(item: ArticleFile, values: dict[str, Any], text: str, today: date) -> list[Problem]:
+    """What does not stop a file from being published but needs the editor's eye."""
+    warnings = []
+    limit = TITLE_LIMITS[item.lang]
+    title = values.get("title") or ""
+    if len(title) > limit:
+        message = N_("the title has %(length)s characters; keep it to %(limit)s so lists and search results "
+                     "show all of it")  # fmt: skip
+        warnings.append(Problem(item.shown_as, field_line(text, "title"), message, "warning",
+                                {"length": len(title), "limit": limit}))  # fmt: skip
+    due = values.get("review_due")
+    if isinstance(due, date) and due < today:
+        message = N_("review was due on %(due)s: check the article, then write today's date in 'reviewed' and a "
+                     "new 'review_due'")  # fmt: skip
+        warnings.append(Problem(item.shown_as, field_line(text, "review_due"), message, "warning",
+                                {"due": due.isoformat()}))  # fmt: skip
+    return warnings
+
+
+def _body_problems(item: ArticleFile, body: str, body_line: int, rendered: Any, title: str) -> list[Problem]:
+    """Images in the text, links to other pages of the site, and internal paths shown to readers."""
+    problems = []
+    for name in rendered.images:
+        path = item.path.parent / name
+        if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
+            message = N_("missing image '%(image)s': save it beside this file (png, jpg, gif, svg or webp)")
+            problems.append(Problem(item.shown_as, _line_of(body, name, body_line), message, params={"image": name}))
+    for match in re.finditer(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)", body):
+        alt, src = match.group(1).strip(), match.group(2)
+        line = body_line + body[: match.start()].count("\n")
+        if urlsplit(src).scheme or src.startswith("//"):
+            message = N_("image '%(image)s' is on another site: the browser blocks it (our security policy); "
+                         "save the image beside this file and write its file name")  # fmt: skip
+            problems.append(Problem(item.shown_as, line, message, params={"image": src}))
+        if not alt:
+            message = N_("image '%(image)s' has no description: write what it shows between the brackets, "
+                         "like ![A parent reading with a child](%(image)s)")  # fmt: skip
+            problems.append(Problem(item.shown_as, line, message, params={"image": src}))
+    for href in HREF.findall(rendered.html):
+        if not _resolves(href, item.lang):
+            message = N_("link '%(link)s' leads to no page of this site: check the address (e.g. /help, /events, "
+                         "/centres, or ../<article>/en.md for an article)")  # fmt: skip
+            problems.append(Problem(item.shown_as, _line_of(body, href.split("#")[0], body_line), message,
+                                    params={"link": href}))  # fmt: skip
+    for match in CONTENT_PATH.finditer(f"{title}\n{rendered.plain_text}"):
+        message = N_("readers would see the internal path '%(path)s': write what it means for them instead "
+                     "(e.g. 'the hotlines page'), or leave it out")  # fmt: skip
+        line = _line_of(body, match.group(0), body_line) if match.group(0) in body else field_line(body, "title")
+        problems.append(Problem(item.shown_as, line, message, params={"path": match.group(0)}))
+    return problems
+
+
+def _resolves(href: str, lang: str) -> bool:
+    """Whether a site path (as rendered) is a page of this site; true when there is no app to ask."""
+    if not has_app_context():
+        return True
+    path = urlsplit(href).path or "/"
+    if path.startswith(("/static/", "/media/")):
+        return True
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:
+        return False
+    return True
 
 
 def _reading_minutes(text: str) -> int:
@@ -206,6 +313,7 @@ def parse_article(
     known_slugs: set[str],
     text: str | None = None,
     phones: PhoneBook | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Validate and render one article file (``phones``: the hotlines to link); raise ContentError
     listing every problem."""
@@ -218,57 +326,52 @@ def parse_article(
 
     for name in meta:
         if name not in REQUIRED and name not in OPTIONAL:
-            problems.append(Problem(shown, field_line(text, str(name)), f"unknown field '{name}'"))
+            known = ", ".join([*REQUIRED, *OPTIONAL])
+            message = N_("unknown field '%(field)s' (the fields are %(known)s)")
+            problems.append(
+                Problem(shown, field_line(text, str(name)), message, params={"field": name, "known": known})
+            )
     for name, kind in {**REQUIRED, **OPTIONAL}.items():
         if name not in meta or meta[name] is None:
             if name in REQUIRED:
-                problems.append(Problem(shown, 2, f"missing field '{name}' ({TYPE_HELP[kind]})"))
+                problems.append(Problem(shown, 2, MISSING_HELP[kind], params={"field": name}))
             continue
         try:
             values[name] = _coerce(meta[name], kind)
         except ValueError:
-            problems.append(Problem(shown, field_line(text, name), f"'{name}' must be {TYPE_HELP[kind]}"))
+            problems.append(Problem(shown, field_line(text, name), TYPE_HELP[kind], params={"field": name}))
     for name in ("title", "summary"):
         if name in values and not values[name]:
-            problems.append(Problem(shown, field_line(text, name), f"'{name}' is empty"))
+            problems.append(Problem(shown, field_line(text, name), N_("'%(field)s' is empty"), params={"field": name}))
 
     category = values.get("category")
     if category is not None and category not in vocab.categories:
         known = ", ".join(vocab.category_order)
-        problems.append(
-            Problem(shown, field_line(text, "category"), f"unknown category '{category}' (one of: {known})")
-        )
+        message = N_("unknown category '%(category)s' (one of: %(known)s)")
+        problems.append(Problem(shown, field_line(text, "category"), message, params={"category": category,
+                                                                                    "known": known}))  # fmt: skip
     for tag in values.get("tags", []):
         if tag not in vocab.tags:
-            problems.append(
-                Problem(shown, field_line(text, "tags"), f"unknown tag '{tag}': add it to content/tags.yml first")
-            )
+            message = N_("unknown tag '%(tag)s': add it to content/tags.yml first")
+            problems.append(Problem(shown, field_line(text, "tags"), message, params={"tag": tag}))
     if "published" in values and "reviewed" in values and values["reviewed"] < values["published"]:
-        problems.append(Problem(shown, field_line(text, "reviewed"), "'reviewed' is before 'published'"))
+        message = N_("'reviewed' is before 'published'")
+        problems.append(Problem(shown, field_line(text, "reviewed"), message))
     if values.get("image"):
-        if not (item.path.parent / values["image"]).is_file():
-            problems.append(
-                Problem(shown, field_line(text, "image"), f"image '{values['image']}' not found beside this file")
-            )
-        if not values.get("image_alt"):
-            problems.append(
-                Problem(
-                    shown, field_line(text, "image"), "'image_alt' is needed: describe the image for screen readers"
-                )
-            )
+        problems += _image_problems(item, values, text)
+    problems += _warnings(item, values, text, today or today_hk())
 
     renderer = MarkdownRenderer(item.lang, lambda name: media_url(item.slug, name), phones)
     rendered = renderer.render(body)
     for target in rendered.links:
         if target not in known_slugs:
-            problems.append(Problem(shown, _line_of(body, target, body_line), f"broken link: no article '{target}'"))
-    for name in rendered.images:
-        path = item.path.parent / name
-        if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.append(Problem(shown, _line_of(body, name, body_line), f"missing image '{name}'"))
+            message = N_("broken link: no article '%(slug)s' (the folder content/articles/%(slug)s does not exist)")
+            problems.append(Problem(shown, _line_of(body, target, body_line), message, params={"slug": target}))
+    problems += _body_problems(item, body, body_line, rendered, values.get("title", ""))
 
-    if problems:
-        raise ContentError(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(errors)
     return {
         "slug": item.slug,
         "lang": item.lang,
@@ -288,12 +391,62 @@ def parse_article(
         "plain_text": rendered.plain_text,
         "reading_minutes": _reading_minutes(rendered.plain_text),
         "source_path": shown,
+        "warnings": [p for p in problems if p.severity == "warning"],
+        "field_lines": {name: field_line(text, name) for name in (*SHARED_FIELDS, "reviewed")},
     }
 
 
 def _line_of(body: str, needle: str, body_line: int) -> int:
     index = body.find(needle)
     return body_line + (body[:index].count("\n") if index >= 0 else 0)
+
+
+def shared_facts(values: dict[str, Any]) -> dict[str, Any]:
+    """What both language files of an article must agree on, plus 'reviewed', from parsed values or a row."""
+    tags = values.get("tags_json", "[]")
+    return {
+        "category": values.get("category"),
+        "tags": sorted(json.loads(tags) if isinstance(tags, str) else tags),
+        "published": values.get("published"),
+        "review_due": values.get("review_due"),
+        "reviewed": values.get("reviewed"),
+        "source_path": values.get("source_path", ""),
+        "lines": values.get("field_lines", {}),
+    }
+
+
+def pair_problems(facts: dict[str, dict[str, Any]], checked: set[str]) -> list[Problem]:
+    """Problems between the en and zh-hk files of one article (``facts`` by language, see ``shared_facts``),
+    reported on the files in ``checked`` (those being read now; the other is the version online)."""
+    if len(facts) < 2:
+        return []
+    problems = []
+    for lang, mine in facts.items():
+        if lang not in checked:
+            continue
+        other_lang = next(code for code in facts if code != lang)
+        other = facts[other_lang]
+        for name in SHARED_FIELDS:
+            if mine[name] != other[name]:
+                message = N_("'%(field)s' is %(value)s here but %(other_value)s in %(other)s: both languages of "
+                             "an article must say the same")  # fmt: skip
+                params = {"field": name, "value": _shown(mine[name]), "other_value": _shown(other[name]),
+                          "other": other["source_path"]}  # fmt: skip
+                problems.append(Problem(mine["source_path"], mine["lines"].get(name, 2), message, params=params))
+        if lang == "zh-hk" and mine["reviewed"] and other["reviewed"] and mine["reviewed"] < other["reviewed"]:
+            message = N_("translation behind: the English version was reviewed on %(en)s, this one on %(zh)s; "
+                         "bring it up to date, then write the new date in 'reviewed'")  # fmt: skip
+            params = {"en": other["reviewed"].isoformat(), "zh": mine["reviewed"].isoformat()}
+            problems.append(Problem(mine["source_path"], mine["lines"].get("reviewed", 2), message, "warning", params))
+    return problems
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
 
 
 class ArticleSource:
@@ -310,12 +463,18 @@ class ArticleSource:
         problems += layout_problems
         slugs = {item.slug for item in items}
         phones = load_phone_book(content_dir)
+        facts: dict[str, dict[str, dict[str, Any]]] = {}
         for item in items:
             try:
                 with reading(item.shown_as):
-                    parse_article(item, vocab, slugs, phones=phones)
+                    values = parse_article(item, vocab, slugs, phones=phones)
             except ContentError as exc:
                 problems += exc.problems
+                continue
+            problems += values["warnings"]
+            facts.setdefault(item.slug, {})[item.lang] = shared_facts(values)
+        for pair in facts.values():
+            problems += pair_problems(pair, set(pair))
         return problems
 
     def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
@@ -336,6 +495,7 @@ class ArticleSource:
         # Ids only: loading 10,000 whole articles to skip them would cost more than the rest of a re-sync.
         existing = {(slug, lang): row_id for row_id, slug, lang in session.execute(
             select(Article.id, Article.slug, Article.lang))}  # fmt: skip
+        parsed: dict[tuple[str, str], tuple[ArticleFile, dict[str, Any], str]] = {}
         for item in items:
             progress(1)
             raw = item.path.read_bytes()
@@ -350,14 +510,22 @@ class ArticleSource:
                 report.problems += exc.problems
                 tracker.record_error(item.shown_as, digest, exc.problems)
                 continue
-            row_id = existing.get((item.slug, item.lang))
+            report.problems += values.pop("warnings")
+            parsed[(item.slug, item.lang)] = (item, values, digest)
+        rejected = self._check_pairs(session, parsed, existing, report)
+        for key, (item, values, digest) in parsed.items():
+            if key in rejected:
+                tracker.record_error(item.shown_as, digest, rejected[key])
+                continue
+            values.pop("field_lines")
+            row_id = existing.get(key)
             row = session.get(Article, row_id) if row_id is not None else None
             if row is None:
                 session.add(Article(**values, content_hash=digest))
                 report.added += 1
             else:
-                for key, value in values.items():
-                    setattr(row, key, value)
+                for name, value in values.items():
+                    setattr(row, name, value)
                 row.content_hash = digest
                 report.updated += 1
             report.changed_keys.add(item.slug)
@@ -371,6 +539,27 @@ class ArticleSource:
         for path in tracker.removed():
             tracker.forget(path)
         return report
+
+    @staticmethod
+    def _check_pairs(session, parsed, existing, report) -> dict[tuple[str, str], list[Problem]]:
+        """Compare each changed file with its twin (changed too, or the version online); the errors by file."""
+        rejected: dict[tuple[str, str], list[Problem]] = {}
+        for slug in sorted({slug for slug, _lang in parsed}):
+            facts, checked = {}, set()
+            for lang in LANGUAGES:
+                if (slug, lang) in parsed:
+                    facts[lang] = shared_facts(parsed[(slug, lang)][1])
+                    checked.add(lang)
+                elif (slug, lang) in existing:
+                    row = session.get(Article, existing[(slug, lang)])
+                    facts[lang] = shared_facts({c: getattr(row, c) for c in ("category", "tags_json", "published",
+                                                "review_due", "reviewed", "source_path")})  # fmt: skip
+            for problem in pair_problems(facts, checked):
+                report.problems.append(problem)
+                if problem.severity == "error":
+                    lang = next(code for code in checked if facts[code]["source_path"] == problem.path)
+                    rejected.setdefault((slug, lang), []).append(problem)
+        return rejected
 
     def _sync_vocabulary(self, session: Session, vocab: Vocabulary) -> None:
         session.execute(delete(Category))

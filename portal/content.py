@@ -365,7 +365,13 @@ def yaml_problem(exc: yaml.YAMLError, text: str, shown_as: str, line_offset: int
     lines = text.split("\n")
     problem_line = mark.line + 1 if mark is not None else line
     source = lines[problem_line - 1] if 0 < problem_line <= len(lines) else ""
-    if "tab" in problem or "\t" in source:
+    unclosed = _unclosed_quote_line(lines, problem_line)
+    if unclosed is not None:
+        line = unclosed
+        message = N_("a quotation mark opens a value here but the value does not end with it: put the whole "
+                     "value inside one pair of quotes, like title: \"…\"")  # fmt: skip
+        params = {}
+    elif "tab" in problem or "\t" in source:
         line = problem_line
         message, params = N_("a tab character: indent with spaces, never tabs (two spaces for each level)"), {}
     elif "quoted scalar" in context or (problem.startswith("did not find expected key") and '"' in source):
@@ -407,6 +413,23 @@ def yaml_problem(exc: yaml.YAMLError, text: str, shown_as: str, line_offset: int
             {"problem": problem},
         )
     return Problem(shown_as, line + line_offset, message, params=params)
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?[^\s:#'"][^:#]*:\s+(["'])(.*)$""")
+
+
+def _unclosed_quote_line(lines: list[str], last: int) -> int | None:
+    """The first line up to ``last`` whose value opens a quote it does not close (YAML lets a quoted
+    value run on over the following lines, so libyaml notices only where the quotes stop pairing up)."""
+    for number, source in enumerate(lines[:last], 1):
+        found = _QUOTED_VALUE.match(source)
+        if not found:
+            continue
+        quote, rest = found.group(1), found.group(2)
+        rest = rest.replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return number
+    return None
 
 
 def field_line(text: str, field_name: str, default: int = 1) -> int:

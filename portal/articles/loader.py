@@ -51,7 +51,7 @@ TITLE_LIMITS = {"en": 90, "zh-hk": 40}
 # Both language files of one article must say the same about these (an error otherwise).
 SHARED_FIELDS = ("category", "tags", "published", "review_due")
 # An internal path ("content/hotlines.yml") means nothing to readers; links and code are not text.
-CONTENT_PATH = re.compile(r"(?<![\w/.-])content/[\w./-]+")
+CONTENT_PATH = re.compile(r"(?<![\w/.-])content/[\w./-]*\w")
 HREF = re.compile(r'href="(/[^"/][^"]*|/)"')
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -29,6 +29,7 @@ from ..content import (
     SyncReport,
     file_hash,
     load_yaml_file,
+    read_text,
     reading,
     relative,
 )
@@ -262,9 +263,9 @@ def parse_centres(content_dir: Path) -> tuple[list[dict[str, Any]], list[Problem
         return [], []
     shown = relative(path, content_dir)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [Problem(shown, 1, "not UTF-8 text: in your spreadsheet choose 'CSV UTF-8' when saving")]
+        text = read_text(path, shown)  # in a spreadsheet: save as "CSV UTF-8" (content/centres/README.md)
+    except ContentError as exc:
+        return [], exc.problems
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     problems: list[Problem] = []

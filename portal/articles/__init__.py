@@ -3,6 +3,7 @@
 from flask import Flask
 
 from ..content import register_content_source
+from . import status  # noqa: F401 - adds `flask content status`
 from .loader import ArticleSource
 from .views import bp, media
 

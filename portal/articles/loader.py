@@ -102,19 +102,21 @@ def load_vocabulary(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
     except ContentError as exc:
         return vocab, exc.problems
     if not isinstance(data, list):
-        problems.append(Problem(shown, 1, "categories.yml must be a list of categories (- id: …)"))
+        problems.append(Problem(shown, 1, N_("categories.yml must be a list of categories (- id: …)")))
         data = []
     for position, item in enumerate(data):
         key = item.get("id") if isinstance(item, dict) else None
         if not isinstance(key, str) or not SLUG.match(key):
-            problems.append(Problem(shown, 1, f"category #{position + 1} needs an id (lowercase, hyphens)"))
+            message = N_("category #%(number)s needs an id (lowercase, hyphens)")
+            problems.append(Problem(shown, 1, message, params={"number": position + 1}))
             continue
         labels = {}
         for lang in LANGUAGES:
             entry = item.get(lang)
             if not isinstance(entry, dict) or not entry.get("name"):
                 line = find_line(read_text(cat_path, shown), f"id: {key}")
-                problems.append(Problem(shown, line, f"category '{key}' needs '{lang}: name:'"))
+                message = N_("category '%(category)s' needs '%(lang)s: name:'")
+                problems.append(Problem(shown, line, message, params={"category": key, "lang": lang}))
                 entry = {"name": key}
             labels[lang] = {"name": str(entry["name"]), "description": str(entry.get("description", ""))}
         vocab.categories[key] = labels
@@ -128,7 +130,8 @@ def load_vocabulary(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
     for key, labels in (tags or {}).items():
         if not isinstance(labels, dict) or not all(labels.get(lang) for lang in LANGUAGES):
             line = field_line(read_text(tag_path, shown), str(key))
-            problems.append(Problem(shown, line, f"tag '{key}' needs a label for en and zh-hk"))
+            message = N_("tag '%(tag)s' needs a label for en and zh-hk")
+            problems.append(Problem(shown, line, message, params={"tag": key}))
             continue
         vocab.tags[str(key)] = {lang: str(labels[lang]) for lang in LANGUAGES}
     return vocab, problems
@@ -148,7 +151,7 @@ def discover(content_dir: Path) -> tuple[list[ArticleFile], list[Problem]]:
         shown_folder = f"{shown_root}/{name}"
         if not SLUG.match(name):
             problems.append(
-                Problem(shown_folder, 1, "folder name is the URL: use lowercase letters, digits and hyphens")
+                Problem(shown_folder, 1, N_("folder name is the URL: use lowercase letters, digits and hyphens"))
             )
             continue
         languages = []
@@ -159,17 +162,18 @@ def discover(content_dir: Path) -> tuple[list[ArticleFile], list[Problem]]:
                 found.append(ArticleFile(name, stem, folder / file_name, shown))
                 languages.append(stem)
             elif suffix == ".md":
-                problems.append(Problem(shown, 1, "not a language file: name it en.md or zh-hk.md"))
+                problems.append(Problem(shown, 1, N_("not a language file: name it en.md or zh-hk.md")))
         if not languages:
-            problems.append(Problem(shown_folder, 1, "no en.md or zh-hk.md in this article folder"))
+            problems.append(Problem(shown_folder, 1, N_("no en.md or zh-hk.md in this article folder")))
         elif len(languages) < len(LANGUAGES):
             missing = next(code for code in LANGUAGES if code not in languages)
             problems.append(
                 Problem(
                     f"{shown_folder}/{languages[0]}.md",
                     1,
-                    f"unpaired: no {missing}.md yet; the {languages[0]} version is shown with a notice",
+                    N_("unpaired: no %(missing)s.md yet; the %(lang)s version is shown with a notice"),
                     severity="warning",
+                    params={"missing": missing, "lang": languages[0]},
                 )
             )
     return found, problems

@@ -38,7 +38,7 @@ from ..content import (
     split_front_matter,
 )
 from ..districts import parse_districts
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, N_
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from .model import AUDIENCES, STATUSES, Event, NewsItem, Partner, PartnerFeed
 
@@ -80,12 +80,12 @@ def parse_when(value: Any, today: date) -> When:
     """A front-matter date: ISO 8601 with offset, a date alone (all day) or ``+Nd [HH:MM]``."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ValueError("needs an offset, like 2026-12-05T10:00+08:00")
+            raise ValueError(N_("'%(field)s' needs an offset, like 2026-12-05T10:00+08:00"))
         return When(value.astimezone(UTC), False, int(value.utcoffset().total_seconds() // 60))
     if isinstance(value, date):
         return When(datetime.combine(value, time(), HK).astimezone(UTC), True, 480)
     if not isinstance(value, str):
-        raise ValueError("must be a date like 2026-12-05 or 2026-12-05T10:00+08:00")
+        raise ValueError(N_("'%(field)s' must be a date like 2026-12-05 or 2026-12-05T10:00+08:00"))
     text = value.strip()
     match = RELATIVE.match(text)
     if match:
@@ -95,11 +95,14 @@ def parse_when(value: Any, today: date) -> When:
         at = datetime.combine(day, time(int(match.group(2)), int(match.group(3))), HK)
         return When(at.astimezone(UTC), False, 480)
     if len(text) == 10:
-        return parse_when(date.fromisoformat(text), today)
+        try:
+            return parse_when(date.fromisoformat(text), today)
+        except ValueError as exc:
+            raise ValueError(N_("'%(field)s' must be a date like 2026-12-05 or 2026-12-05T10:00+08:00")) from exc
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError("must be a date like 2026-12-05 or 2026-12-05T10:00+08:00") from exc
+        raise ValueError(N_("'%(field)s' must be a date like 2026-12-05 or 2026-12-05T10:00+08:00")) from exc
     return parse_when(parsed, today)
 
 
@@ -131,28 +134,31 @@ def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[st
     text = read_text(path, shown)
     problems: list[Problem] = []
     if not SLUG.match(path.stem):
-        raise ContentError(Problem(shown, 1, "file name is the partner id: lowercase letters, digits, hyphens"))
+        raise ContentError(Problem(shown, 1, N_("file name is the partner id: lowercase letters, digits, hyphens")))
     if not isinstance(data, dict):
-        raise ContentError(Problem(shown, 1, "a partner file is a mapping (name_en: …, name_zh: …)"))
+        raise ContentError(Problem(shown, 1, N_("a partner file is a mapping (name_en: …, name_zh: …)")))
     known = {"name_en", "name_zh", "description_en", "description_zh", "website", "logo", "example", "feeds"}
     for key in data:
         if key not in known:
-            problems.append(Problem(shown, field_line(text, str(key)), f"unknown field '{key}'"))
+            problems.append(
+                Problem(shown, field_line(text, str(key)), N_("unknown field '%(field)s'"), params={"field": key})
+            )
     if not data.get("name_en") and not data.get("name_zh"):
-        problems.append(Problem(shown, 1, "needs name_en and/or name_zh"))
+        problems.append(Problem(shown, 1, N_("needs name_en and/or name_zh")))
     website = str(data.get("website") or "")
     if website and not _url_ok(website):
-        problems.append(Problem(shown, field_line(text, "website"), "'website' must start with https://"))
+        problems.append(Problem(shown, field_line(text, "website"), N_("'website' must start with https://")))
     logo = str(data.get("logo") or "")
     if logo and ("/" in logo or Path(logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".webp")):
-        message = "'logo' must be an image file name (png, jpg, svg, webp)"
+        message = N_("'logo' must be an image file name (png, jpg, svg, webp)")
         problems.append(Problem(shown, field_line(text, "logo"), message))
     elif logo and not (path.parent / logo).is_file():
-        problems.append(Problem(shown, field_line(text, "logo"), f"logo '{logo}' not found in content/partners/"))
+        message = N_("logo '%(logo)s' not found in content/partners/")
+        problems.append(Problem(shown, field_line(text, "logo"), message, params={"logo": logo}))
     feeds = []
     raw_feeds = data.get("feeds") or []
     if not isinstance(raw_feeds, list):
-        problems.append(Problem(shown, field_line(text, "feeds"), "'feeds' must be a list (- url: …)"))
+        problems.append(Problem(shown, field_line(text, "feeds"), N_("'feeds' must be a list (- url: …)")))
         raw_feeds = []
     for feed in raw_feeds:
         feed = {"url": feed} if isinstance(feed, str) else feed
@@ -161,17 +167,20 @@ def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[st
         if url:
             line = next((n for n, ln in enumerate(text.splitlines(), 1) if url in ln), line)
         if not _url_ok(url):
-            problems.append(Problem(shown, line, f"feed url '{url}' must start with https:// or http://"))
+            message = N_("feed url '%(url)s' must start with https:// or http://")
+            problems.append(Problem(shown, line, message, params={"url": url}))
             continue
         hint = str(feed.get("format") or "")
         lang = str(feed.get("lang") or "")
         district = str(feed.get("district") or "")
         if hint not in FEED_FORMATS:
-            problems.append(Problem(shown, line, f"feed format '{hint}' is not one of rss, atom, rdf, ics"))
+            message = N_("feed format '%(format)s' is not one of rss, atom, rdf, ics")
+            problems.append(Problem(shown, line, message, params={"format": hint}))
         if lang not in ("", *LANGUAGES):
-            problems.append(Problem(shown, line, f"feed lang '{lang}' must be en or zh-hk"))
+            problems.append(Problem(shown, line, N_("feed lang '%(lang)s' must be en or zh-hk"), params={"lang": lang}))
         if district and districts and district not in districts:
-            problems.append(Problem(shown, line, f"unknown district '{district}' (see content/districts.yml)"))
+            message = N_("unknown district '%(district)s' (see content/districts.yml)")
+            problems.append(Problem(shown, line, message, params={"district": district}))
         feeds.append({"url": url, "format_hint": hint, "default_lang": lang, "default_district": district})
     if problems:
         raise ContentError(problems)
@@ -205,12 +214,13 @@ def discover(content_dir: Path) -> tuple[list[EventFolder], list[Problem]]:
         return found, problems
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if not SLUG.match(folder.name):
-            message = "folder name: lowercase letters, digits, hyphens"
+            message = N_("folder name: lowercase letters, digits, hyphens")
             problems.append(Problem(relative(folder, content_dir), 1, message))
             continue
         files = {lang: folder / f"{lang}.md" for lang in LANGUAGES if (folder / f"{lang}.md").is_file()}
         if not files:
-            problems.append(Problem(relative(folder, content_dir), 1, "no en.md or zh-hk.md in this event folder"))
+            message = N_("no en.md or zh-hk.md in this event folder")
+            problems.append(Problem(relative(folder, content_dir), 1, message))
             continue
         found.append(EventFolder(folder.name, files, {k: relative(p, content_dir) for k, p in files.items()}))
     return found, problems
@@ -235,12 +245,13 @@ def parse_event(
                 values[f"{name}_{suffix}"] = "" if value is None else str(value).strip()
             elif name in SHARED:
                 if name in shared and shared[name][0] != value:
-                    problems.append(Problem(shown, line, f"'{name}' differs from {shared[name][1]}: write it once"))
+                    message = N_("'%(field)s' differs from %(other)s: write it once")
+                    problems.append(Problem(shown, line, message, params={"field": name, "other": shared[name][1]}))
                 shared[name] = (value, shown, line)
             else:
-                problems.append(Problem(shown, line, f"unknown field '{name}'"))
+                problems.append(Problem(shown, line, N_("unknown field '%(field)s'"), params={"field": name}))
         if not values.get(f"title_{suffix}"):
-            problems.append(Problem(shown, field_line(text, "title", 2), "missing field 'title'"))
+            problems.append(Problem(shown, field_line(text, "title", 2), N_("missing field 'title'")))
         values[f"description_{suffix}"] = MarkdownRenderer(lang, lambda name: name, phones).render(body).html
     first_shown = next(iter(folder.shown.values()))
 
@@ -251,52 +262,56 @@ def parse_event(
         return shared[name][0] if name in shared else None
 
     if get("starts") is None:
-        problems.append(Problem(first_shown, 2, "missing field 'starts' (like 2026-12-05T10:00+08:00)"))
+        problems.append(Problem(first_shown, 2, N_("missing field 'starts' (like 2026-12-05T10:00+08:00)")))
     else:
         try:
             start = parse_when(get("starts"), today)
             values.update(starts=start.at, all_day=start.all_day, timezone_offset_minutes=start.offset_minutes)
         except ValueError as exc:
-            problems.append(Problem(*where("starts"), f"'starts' {exc}"))
+            problems.append(Problem(*where("starts"), str(exc), params={"field": "starts"}))
     values["ends"] = None
     if get("ends") is not None:
         try:
             end = parse_when(get("ends"), today)
             values["ends"] = end.at + (timedelta(days=1) if end.all_day else timedelta())
             if "starts" in values and values["ends"] <= values["starts"]:
-                problems.append(Problem(*where("ends"), "'ends' is before 'starts'"))
+                problems.append(Problem(*where("ends"), N_("'ends' is before 'starts'")))
         except ValueError as exc:
-            problems.append(Problem(*where("ends"), f"'ends' {exc}"))
+            problems.append(Problem(*where("ends"), str(exc), params={"field": "ends"}))
     district = str(get("district") or "")
     if district and district not in districts:
-        problems.append(Problem(*where("district"), f"unknown district '{district}' (see content/districts.yml)"))
+        message = N_("unknown district '%(district)s' (see content/districts.yml)")
+        problems.append(Problem(*where("district"), message, params={"district": district}))
     organiser = str(get("organiser") or "")
     if organiser and organiser not in partners:
-        message = f"unknown organiser '{organiser}': no content/partners/{organiser}.yml"
-        problems.append(Problem(*where("organiser"), message))
+        message = N_("unknown organiser '%(organiser)s': no content/partners/%(organiser)s.yml")
+        problems.append(Problem(*where("organiser"), message, params={"organiser": organiser}))
     for name, column in (("online", "online_url"), ("registration", "registration_url")):
         url = str(get(name) or "")
         if url and not _url_ok(url):
-            problems.append(Problem(*where(name), f"'{name}' must be a web address starting with https://"))
+            message = N_("'%(field)s' must be a web address starting with https://")
+            problems.append(Problem(*where(name), message, params={"field": name}))
         values[column] = url
     lists = {}
     for name in ("audience", "topics", "languages"):
         try:
             lists[name] = _as_list(get(name))
         except ValueError:
-            problems.append(Problem(*where(name), f"'{name}' must be a list like [parents, carers]"))
+            message = N_("'%(field)s' must be a list like [parents, carers]")
+            problems.append(Problem(*where(name), message, params={"field": name}))
             lists[name] = []
     for item in lists["audience"]:
         if item not in AUDIENCES:
-            message = f"unknown audience '{item}' (one of: {', '.join(AUDIENCES)})"
-            problems.append(Problem(*where("audience"), message))
+            message = N_("unknown audience '%(item)s' (one of: %(known)s)")
+            problems.append(Problem(*where("audience"), message, params={"item": item, "known": ", ".join(AUDIENCES)}))
     status = str(get("status") or "scheduled")
     if status not in STATUSES:
-        problems.append(Problem(*where("status"), f"unknown status '{status}' (one of: {', '.join(STATUSES)})"))
+        message = N_("unknown status '%(status)s' (one of: %(known)s)")
+        problems.append(Problem(*where("status"), message, params={"status": status, "known": ", ".join(STATUSES)}))
     fee = "" if get("fee") is None else str(get("fee")).strip()
     free = get("free")
     if free is not None and not isinstance(free, bool):
-        problems.append(Problem(*where("free"), "'free' must be true or false"))
+        problems.append(Problem(*where("free"), N_("'%(field)s' must be true or false"), params={"field": "free"}))
         free = None
     if free is None and fee:
         free = fee.lower() in ("0", "free", "免費", "$0", "hk$0")
@@ -304,10 +319,10 @@ def parse_event(
         name for name in ("starts", "ends") if isinstance(get(name), str) and RELATIVE.match(get(name).strip())
     ]
     if relative_dates and not get("example"):
-        message = f"'{relative_dates[0]}': relative dates (+14d) are for example events only (add 'example: true')"
-        problems.append(Problem(*where(relative_dates[0]), message))
+        message = N_("'%(field)s': relative dates (+14d) are for example events only (add 'example: true')")
+        problems.append(Problem(*where(relative_dates[0]), message, params={"field": relative_dates[0]}))
     if not district and not values["online_url"]:
-        problems.append(Problem(first_shown, 2, "give a 'district' (in-person event) or an 'online' address"))
+        problems.append(Problem(first_shown, 2, N_("give a 'district' (in-person event) or an 'online' address")))
     if problems:
         raise ContentError(problems)
     for field in ("title", "venue", "address", "description"):

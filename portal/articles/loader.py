@@ -34,12 +34,14 @@ from ..content import (
 )
 from ..i18n import LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
+from ..publishing import PUBLISHED_HELP, Schedule, hong_kong_date, publication_moment
 from .model import Article, Category, Tag
 
 SOURCE = "articles"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-REQUIRED = {"title": str, "summary": str, "category": str, "published": date, "reviewed": date}
+# "published" is a moment: a date (00:00) or a date and time, Hong Kong time; a future one schedules the article.
+REQUIRED = {"title": str, "summary": str, "category": str, "published": datetime, "reviewed": date}
 OPTIONAL = {
     "tags": list,
     "review_due": date,
@@ -160,6 +162,8 @@ def discover(content_dir: Path) -> tuple[list[ArticleFile], list[Problem]]:
 
 
 def _coerce(value: Any, kind: type) -> Any:
+    if kind is datetime:
+        return publication_moment(value)
     if kind is date:
         if isinstance(value, datetime):
             return value.date()
@@ -184,6 +188,7 @@ def _coerce(value: Any, kind: type) -> Any:
 
 
 TYPE_HELP = {
+    datetime: PUBLISHED_HELP,
     date: "a date like 2026-03-02",
     list: "a list like [parenting, teenagers]",
     str: "text",
@@ -245,7 +250,7 @@ def parse_article(
             problems.append(
                 Problem(shown, field_line(text, "tags"), f"unknown tag '{tag}': add it to content/tags.yml first")
             )
-    if "published" in values and "reviewed" in values and values["reviewed"] < values["published"]:
+    if "published" in values and "reviewed" in values and values["reviewed"] < hong_kong_date(values["published"]):
         problems.append(Problem(shown, field_line(text, "reviewed"), "'reviewed' is before 'published'"))
     if values.get("image"):
         if not (item.path.parent / values["image"]).is_file():
@@ -280,7 +285,8 @@ def parse_article(
         "summary": values["summary"],
         "category": values["category"],
         "tags_json": json.dumps(values.get("tags", []), ensure_ascii=False),
-        "published": values["published"],
+        "published": hong_kong_date(values["published"]),
+        "publish_at": values["published"],  # not a column: the sync schedules it (portal/publishing.py)
         "reviewed": values["reviewed"],
         "review_due": values.get("review_due"),
         "author": values.get("author", ""),
@@ -339,6 +345,7 @@ class ArticleSource:
         # Ids only: loading 10,000 whole articles to skip them would cost more than the rest of a re-sync.
         existing = {(slug, lang): row_id for row_id, slug, lang in session.execute(
             select(Article.id, Article.slug, Article.lang))}  # fmt: skip
+        schedule = Schedule(session, SOURCE)
         for item in items:
             progress(1)
             raw = item.path.read_bytes()
@@ -357,6 +364,7 @@ class ArticleSource:
                 report.problems += exc.problems
                 tracker.record_error(item.shown_as, digest, exc.problems)
                 continue
+            schedule.set(item.slug, item.lang, values.pop("publish_at"))
             row_id = existing.get((item.slug, item.lang))
             row = session.get(Article, row_id) if row_id is not None else None
             if row is None:
@@ -375,6 +383,8 @@ class ArticleSource:
             session.execute(delete(Article).where(Article.id.in_(list(gone.values()))))
             report.removed += len(gone)
             report.changed_keys.update(slug for slug, _lang in gone)
+            for slug, lang in gone:
+                schedule.forget(slug, lang)
         for path in tracker.removed():
             tracker.forget(path)
         return report

@@ -38,6 +38,7 @@ from ..content import (
 from ..districts import parse_districts
 from ..i18n import LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
+from ..publishing import ALL_LANGUAGES, PUBLISHED_HELP, Schedule, publication_moment
 from .model import AUDIENCES, STATUSES, Event, NewsItem, Partner, PartnerFeed
 
 SOURCE = "events"
@@ -47,7 +48,7 @@ RELATIVE = re.compile(r"^\+(\d{1,3})d(?:\s+(\d{1,2}):(\d{2}))?$")
 PER_LANG = ("title", "venue", "address")
 SHARED = (
     "starts", "ends", "district", "online", "organiser", "registration", "audience",
-    "topics", "fee", "free", "languages", "status", "example",
+    "topics", "fee", "free", "languages", "status", "example", "published",
 )
 FEED_FORMATS = ("", "rss", "atom", "rdf", "ics")
 
@@ -294,6 +295,12 @@ def parse_event(
     if relative_dates and not get("example"):
         message = f"'{relative_dates[0]}': relative dates (+14d) are for example events only (add 'example: true')"
         problems.append(Problem(*where(relative_dates[0]), message))
+    values["publish_at"] = None  # not a column: the sync schedules it (portal/publishing.py)
+    if get("published") is not None:
+        try:
+            values["publish_at"] = publication_moment(get("published"))
+        except ValueError:
+            problems.append(Problem(*where("published"), f"'published' must be {PUBLISHED_HELP}"))
     if not district and not values["online_url"]:
         problems.append(Problem(first_shown, 2, "give a 'district' (in-person event) or an 'online' address"))
     if problems:
@@ -371,6 +378,7 @@ class EventSource:
         phones = load_phone_book(content_dir)
         rendering = render_fingerprint(phones)  # a new renderer or other hotlines re-render every event
         existing = {row.uid: row for row in session.scalars(select(Event).where(Event.source == "editor"))}
+        schedule = Schedule(session, SOURCE)
         for folder in folders:
             progress(1)
             key = f"events/{folder.slug}"
@@ -389,18 +397,25 @@ class EventSource:
                 continue
             row = existing.get(uid)
             now = datetime.now(UTC)
+            publish_at = values.pop("publish_at")
             if row is None:
-                session.add(Event(**values, content_hash=digest, first_seen=now, last_seen=now))
+                row = Event(**values, content_hash=digest, first_seen=now, last_seen=now)
+                session.add(row)
+                if publish_at is not None:
+                    session.flush()  # its id names it in the publication schedule
                 report.added += 1
             else:
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.content_hash, row.last_seen, row.hidden = digest, now, False
                 report.updated += 1
+            if row.id is not None:
+                schedule.set(str(row.id), ALL_LANGUAGES, publish_at)
             tracker.record_ok(key, digest)
         on_disk = {f"md:{folder.slug}" for folder in folders}
         for uid, row in existing.items():
             if uid not in on_disk:
+                schedule.forget(str(row.id))
                 session.delete(row)
                 report.removed += 1
         for path in tracker.removed():

@@ -142,8 +142,9 @@ def feed_atom():
 
 
 def _get_event(event_id: int) -> Event:
-    event = get_session().get(Event, event_id)
-    if event is None:
+    session = get_session()
+    event = session.get(Event, event_id)
+    if event is None or not queries.is_shown(session, event):
         abort(404)
     return event
 
@@ -256,6 +257,6 @@ def sitemap_paths() -> list[str]:
     session = get_session()
     paths = ["/events", "/events/past", "/events/calendar", "/partners"]
     paths += [f"/partners/{pid}" for pid in session.scalars(select(Partner.id).order_by(Partner.id))]
-    query = select(Event.id).where(Event.hidden.is_(False)).order_by(Event.id)
+    query = select(Event.id).where(queries.shown()).order_by(Event.id)
     paths += [f"/events/{event_id}" for event_id in session.scalars(query)]
     return paths

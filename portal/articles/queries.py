@@ -60,9 +60,7 @@ def tag_labels(session: Session, lang: str) -> dict[str, str]:
 
 
 def category_counts(session: Session, lang: str) -> dict[str, int]:
-    rows = session.execute(
-        select(Article.category, func.count()).where(shown(lang)).group_by(Article.category)
-    )
+    rows = session.execute(select(Article.category, func.count()).where(shown(lang)).group_by(Article.category))
     return dict(rows.all())
 
 

@@ -115,5 +115,7 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         "COUNTER_CACHE_DIR": str(instance_path / "counters"),
         "ARTICLES_PER_PAGE": _int(env, "PORTAL_ARTICLES_PER_PAGE", 12),
         # <url> entries per sitemap file (each path is one per language); /sitemap.xml is their index.
+        # Set only by `flask content preview` for its own app (portal/preview/): banner, reload script.
+        "PREVIEW": False,
         "SITEMAP_MAX_URLS": max(2, _int(env, "PORTAL_SITEMAP_MAX_URLS", 1000)),
     }

@@ -7,7 +7,7 @@ PO := translations/zh_Hant_HK/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations compile-translations check sync lint bench clean
+.PHONY: run test install translations compile-translations check sync preview lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ check: install
 
 sync: install compile-translations
 	$(BIN)/flask content sync
+
+## make preview: the site from your working copy on http://127.0.0.1:5001 (its own database in
+## instance/preview/); each file you save is re-synced, and the open page reloads with its problems
+preview: install compile-translations
+	$(BIN)/flask content preview
 
 lint: install
 	$(BIN)/ruff check portal tests bench

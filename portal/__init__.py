@@ -24,7 +24,9 @@ from .security import configure_security
 from .templating import configure_templates
 
 # Capability sub-packages, in the order their blueprints are registered.
-CAPABILITIES = ["articles", "help", "selfcheck", "centres", "events", "feeds", "sitepages", "search", "feedback"]
+CAPABILITIES = [
+    "articles", "help", "selfcheck", "centres", "events", "feeds", "sitepages", "search", "feedback", "preview",
+]  # fmt: skip
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
@@ -39,6 +40,7 @@ from werkzeug.wrappers import Request
 
 from .db import SiteState, get_engine, session_scope, set_state
 from .i18n import LANG_COOKIE, guess_lang_from_path, lang_cookie
+from .publishing import clock_now, publication_marker
 
 log = logging.getLogger(__name__)
 
@@ -154,29 +156,46 @@ def safe_set(key: str, value: Any, timeout: int | None = None) -> bool:
 
 
 class ContentVersion:
-    """The content version of one database, as this process last read it (at most every ``ttl`` seconds)."""
+    """The content version of one database, as this process last read it (at most every ``ttl`` seconds).
+
+    The key part it gives is the version plus the number of publication moments that have come
+    (:mod:`portal.publishing`): when the next scheduled item's moment arrives, the part is read
+    again at once, so a page cached before a publication is never served after it.
+    """
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
         self.value: str | None = None
+        self.published = 0
+        self.next_publication: datetime | None = None
         self.read_at = float("-inf")
         self.lock = threading.Lock()
 
+    def _fresh(self, now: datetime) -> bool:
+        due = self.next_publication is not None and now >= self.next_publication
+        return self.value is not None and not due and time.monotonic() - self.read_at < self.ttl
+
     def current(self, app: Flask) -> str | None:
         """The version for a page key; None (do not cache) when it was never read and cannot be."""
-        if time.monotonic() - self.read_at < self.ttl and self.value is not None:
-            return self.value
+        now = clock_now(app)
+        if self._fresh(now):
+            return self.key
         with self.lock:
-            if time.monotonic() - self.read_at < self.ttl and self.value is not None:
-                return self.value
+            if self._fresh(now):
+                return self.key
             try:
                 with get_engine(app).connect() as connection:
                     found = connection.execute(select(SiteState.value).where(SiteState.key == VERSION_KEY)).scalar()
+                    self.published, self.next_publication = publication_marker(connection, now)
                 self.value = found or "0"
             except Exception as exc:  # noqa: BLE001 - database down: keep the last version we knew
                 log.warning("content version unreadable (%s)", exc.__class__.__name__)
             self.read_at = time.monotonic()
-            return self.value
+            return self.key
+
+    @property
+    def key(self) -> str | None:
+        return None if self.value is None else f"{self.value}.{self.published}"
 
     def bump(self, app: Flask) -> str:
         """Write a new version (the old pages' keys are never asked for again) and use it at once."""
@@ -184,7 +203,7 @@ class ContentVersion:
         with session_scope(app) as session:
             set_state(session, VERSION_KEY, value)
         with self.lock:
-            self.value, self.read_at = value, time.monotonic()
+            self.value, self.read_at = value, float("-inf")  # the publication marker is read with the next page
         return value
 
 

@@ -116,4 +116,8 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         "ARTICLES_PER_PAGE": _int(env, "PORTAL_ARTICLES_PER_PAGE", 12),
         # The language of `flask content check|sync|status` messages (en or zh-hk; --lang overrides it).
         "EDITOR_LANG": env.get("PORTAL_EDITOR_LANG", "en").strip().lower() or "en",
+        # <url> entries per sitemap file (each path is one per language); /sitemap.xml is their index.
+        # Set only by `flask content preview` for its own app (portal/preview/): banner, reload script.
+        "PREVIEW": False,
+        "SITEMAP_MAX_URLS": max(2, _int(env, "PORTAL_SITEMAP_MAX_URLS", 1000)),
     }

@@ -50,11 +50,14 @@ class Problem:
         if isinstance(self.params, Mapping):
             object.__setattr__(self, "params", tuple(sorted((k, str(v)) for k, v in self.params.items())))
 
+    def message_in(self, lang: str = "en") -> str:
+        """The message alone (no path, line or severity) in ``lang``, placeholders filled."""
+        message = translate(lang, self.message)
+        return message % dict(self.params) if self.params else message
+
     def text(self, lang: str = "en") -> str:
         """``path:line: message`` in ``lang`` (``en`` or ``zh-hk``)."""
-        message = translate(lang, self.message)
-        if self.params:
-            message = message % dict(self.params)
+        message = self.message_in(lang)
         if self.severity == "warning":
             message = translate(lang, N_("warning: %(message)s")) % {"message": message}
         return f"{self.path}:{self.line}: {message}"

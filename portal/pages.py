@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from werkzeug.exceptions import HTTPException
 
 from .articles import queries as article_queries
@@ -19,6 +19,11 @@ from .db import get_session
 from .i18n import LANG_COOKIE, LANGUAGES, current_lang, guess_lang_from_path, lang_cookie, negotiate_lang
 from .params import same_site_path
 from .security import add_security_headers
+from .sitemap import SitemapSection, register_sitemap_provider
+from .sitemap import file_response as sitemap_file_response
+from .sitemap import index_response as sitemap_index_response
+
+__all__ = ["HomePanel", "register_home_panel", "register_sitemap_provider"]
 
 log = logging.getLogger(__name__)
 
@@ -84,23 +89,36 @@ def robots():
 
 @site.get("/sitemap.xml")
 def sitemap():
-    session = get_session()
+    """The sitemap index: every section's bounded files (portal/sitemap.py)."""
+    return sitemap_index_response()
+
+
+@site.get("/sitemap-<section>-<int:number>.xml")
+def sitemap_file(section: str, number: int):
+    return sitemap_file_response(section, number)
+
+
+def core_paths() -> list[str]:
+    """The home page, the article list, its categories and the help page."""
     paths = ["/", "/articles/", "/help"]
-    paths += [f"/articles/category/{c.key}" for c in article_queries.categories(session, "en")]
-    lastmod: dict[str, Any] = {}
-    for slug, reviewed in session.execute(select(Article.slug, Article.reviewed)):
-        path = f"/articles/{slug}"
-        lastmod[path] = max(reviewed, lastmod.get(path, reviewed))
-    paths += sorted(lastmod)
-    for provider in current_app.extensions.get("portal.sitemap_providers", []):
-        paths += provider()
-    body = render_template("sitemap.xml", paths=paths, lastmod=lastmod, languages=LANGUAGES)
-    return Response(body, mimetype="application/xml")
+    return paths + [f"/articles/category/{c.key}" for c in article_queries.categories(get_session(), "en")]
 
 
-def register_sitemap_provider(app: Flask, provider: Callable[[], list[str]]) -> None:
-    """Add language-less paths (e.g. "/events/42") to sitemap.xml."""
-    app.extensions.setdefault("portal.sitemap_providers", []).append(provider)
+def _article_count() -> int:
+    query = select(func.count(distinct(Article.slug))).where(article_queries.shown())
+    return get_session().scalar(query) or 0
+
+
+def _article_paths(offset: int, limit: int) -> list[tuple[str, Any]]:
+    """Articles shown now, by slug, with the day either language was last reviewed."""
+    query = (
+        select(Article.slug, func.max(Article.reviewed)).where(article_queries.shown())
+        .group_by(Article.slug).order_by(Article.slug).offset(offset).limit(limit)
+    )  # fmt: skip
+    return [(f"/articles/{slug}", reviewed) for slug, reviewed in get_session().execute(query)]
+
+
+ARTICLES_SECTION = SitemapSection("articles", _article_count, _article_paths)
 
 
 def render_error(error: HTTPException | Exception) -> tuple[str, int]:
@@ -120,6 +138,12 @@ def render_error(error: HTTPException | Exception) -> tuple[str, int]:
 def init_app(app: Flask) -> None:
     app.register_blueprint(site)
     app.register_blueprint(localized)
+    # The core's own sections come first in the index; the capabilities registered theirs before.
+    app.extensions["portal.sitemap_sections"] = [
+        SitemapSection("pages", lambda: len(core_paths()), lambda offset, limit: core_paths()[offset : offset + limit]),
+        ARTICLES_SECTION,
+        *app.extensions.get("portal.sitemap_sections", []),
+    ]
 
     @app.after_request
     def finish(response: Response) -> Response:

@@ -42,6 +42,7 @@ from ..content import (
 )
 from ..i18n import LANGUAGES, N_
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
+from ..publishing import Schedule, hong_kong_date, publication_moment
 from .model import Article, Category, Tag
 
 SOURCE = "articles"
@@ -55,7 +56,8 @@ CONTENT_PATH = re.compile(r"(?<![\w/.-])content/[\w./-]*\w")
 HREF = re.compile(r'href="(/[^"/][^"]*|/)"')
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-REQUIRED = {"title": str, "summary": str, "category": str, "published": date, "reviewed": date}
+# "published" is a moment: a date (00:00) or a date and time, Hong Kong time; a future one schedules the article.
+REQUIRED = {"title": str, "summary": str, "category": str, "published": datetime, "reviewed": date}
 OPTIONAL = {
     "tags": list,
     "review_due": date,
@@ -180,6 +182,8 @@ def discover(content_dir: Path) -> tuple[list[ArticleFile], list[Problem]]:
 
 
 def _coerce(value: Any, kind: type) -> Any:
+    if kind is datetime:
+        return publication_moment(value)
     if kind is date:
         if isinstance(value, datetime):
             return value.date()
@@ -204,12 +208,16 @@ def _coerce(value: Any, kind: type) -> Any:
 
 
 TYPE_HELP = {
+    datetime: N_(
+        "'%(field)s' must be a date like 2026-12-05 or a date and time like 2026-12-05 09:30 (Hong Kong time)"
+    ),
     date: N_("'%(field)s' must be a date written YYYY-MM-DD, like 2026-03-02"),
     list: N_("'%(field)s' must be a list like [parenting, teenagers]"),
     str: N_("'%(field)s' must be text"),
     bool: N_("'%(field)s' must be true or false"),
 }
 MISSING_HELP = {
+    datetime: N_("missing field '%(field)s' (a date like 2026-12-05, or a date and time like 2026-12-05 09:30)"),
     date: N_("missing field '%(field)s' (a date written YYYY-MM-DD, like 2026-03-02)"),
     list: N_("missing field '%(field)s' (a list like [parenting, teenagers])"),
     str: N_("missing field '%(field)s' (text)"),
@@ -358,7 +366,7 @@ def parse_article(
         if tag not in vocab.tags:
             message = N_("unknown tag '%(tag)s': add it to content/tags.yml first")
             problems.append(Problem(shown, field_line(text, "tags"), message, params={"tag": tag}))
-    if "published" in values and "reviewed" in values and values["reviewed"] < values["published"]:
+    if "published" in values and "reviewed" in values and values["reviewed"] < hong_kong_date(values["published"]):
         message = N_("'reviewed' is before 'published'")
         problems.append(Problem(shown, field_line(text, "reviewed"), message))
     if values.get("image"):
@@ -383,7 +391,8 @@ def parse_article(
         "summary": values["summary"],
         "category": values["category"],
         "tags_json": json.dumps(values.get("tags", []), ensure_ascii=False),
-        "published": values["published"],
+        "published": hong_kong_date(values["published"]),
+        "publish_at": values["published"],  # not a column: the sync schedules it (portal/publishing.py)
         "reviewed": values["reviewed"],
         "review_due": values.get("review_due"),
         "author": values.get("author", ""),
@@ -500,6 +509,7 @@ class ArticleSource:
         existing = {(slug, lang): row_id for row_id, slug, lang in session.execute(
             select(Article.id, Article.slug, Article.lang))}  # fmt: skip
         parsed: dict[tuple[str, str], tuple[ArticleFile, dict[str, Any], str]] = {}
+        schedule = Schedule(session, SOURCE)
         for item in items:
             progress(1)
             raw = item.path.read_bytes()
@@ -523,6 +533,7 @@ class ArticleSource:
                 continue
             values.pop("field_lines")
             row_id = existing.get(key)
+            schedule.set(item.slug, item.lang, values.pop("publish_at"))
             row = session.get(Article, row_id) if row_id is not None else None
             if row is None:
                 session.add(Article(**values, content_hash=digest))
@@ -540,6 +551,8 @@ class ArticleSource:
             session.execute(delete(Article).where(Article.id.in_(list(gone.values()))))
             report.removed += len(gone)
             report.changed_keys.update(slug for slug, _lang in gone)
+            for slug, lang in gone:
+                schedule.forget(slug, lang)
         for path in tracker.removed():
             tracker.forget(path)
         return report

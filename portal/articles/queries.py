@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session, load_only
 
+from ..publishing import visible_now
 from .model import Article, Category, Tag
 
 LIST_COLUMNS = (
@@ -15,6 +16,15 @@ LIST_COLUMNS = (
     Article.published, Article.reviewed, Article.reading_minutes, Article.tags_json,
     Article.featured, Article.image, Article.image_alt,
 )  # fmt: skip
+
+
+def shown(lang: str | None = None):
+    """Articles readers may see now (in ``lang``): scheduled ones wait for their moment (portal/publishing.py).
+
+    Every query here starts from it, so a scheduled article is absent from every list, page and feed.
+    """
+    condition = visible_now("articles", Article.slug, Article.lang)
+    return condition if lang is None else (Article.lang == lang) & condition
 
 
 @dataclass
@@ -50,14 +60,12 @@ def tag_labels(session: Session, lang: str) -> dict[str, str]:
 
 
 def category_counts(session: Session, lang: str) -> dict[str, int]:
-    rows = session.execute(
-        select(Article.category, func.count()).where(Article.lang == lang).group_by(Article.category)
-    )
+    rows = session.execute(select(Article.category, func.count()).where(shown(lang)).group_by(Article.category))
     return dict(rows.all())
 
 
 def latest(session: Session, lang: str, limit: int = 6, category_key: str | None = None) -> list[Article]:
-    query = select(Article).options(load_only(*LIST_COLUMNS)).where(Article.lang == lang)
+    query = select(Article).options(load_only(*LIST_COLUMNS)).where(shown(lang))
     if category_key:
         query = query.where(Article.category == category_key)
     return list(session.scalars(query.order_by(Article.published.desc(), Article.slug).limit(limit)))
@@ -66,7 +74,7 @@ def latest(session: Session, lang: str, limit: int = 6, category_key: str | None
 def featured(session: Session, lang: str, limit: int = 3) -> list[Article]:
     query = (
         select(Article).options(load_only(*LIST_COLUMNS))
-        .where(Article.lang == lang)
+        .where(shown(lang))
         .order_by(Article.featured.desc(), Article.reviewed.desc(), Article.slug)
         .limit(limit)
     )  # fmt: skip
@@ -74,7 +82,7 @@ def featured(session: Session, lang: str, limit: int = 3) -> list[Article]:
 
 
 def paginate(session: Session, lang: str, page: int, per_page: int, category_key: str | None = None) -> Page:
-    condition = [Article.lang == lang]
+    condition = [shown(lang)]
     if category_key:
         condition.append(Article.category == category_key)
     total = session.scalar(select(func.count()).select_from(Article).where(*condition)) or 0
@@ -87,8 +95,8 @@ def paginate(session: Session, lang: str, page: int, per_page: int, category_key
 
 
 def by_slug(session: Session, slug: str) -> dict[str, Article]:
-    """Every language version of one article, keyed by language."""
-    return {row.lang: row for row in session.scalars(select(Article).where(Article.slug == slug))}
+    """Every language version of one article readers may see now, keyed by language."""
+    return {row.lang: row for row in session.scalars(select(Article).where(Article.slug == slug, shown()))}
 
 
 def related(session: Session, article: Article, limit: int = 3) -> list[Article]:
@@ -104,7 +112,7 @@ def related(session: Session, article: Article, limit: int = 3) -> list[Article]
     # Ids first: every column this needs is in ix_article_related, so the scan never reads the (large) rows.
     chosen = list(session.scalars(
         select(Article.id)
-        .where(Article.lang == article.lang, Article.slug != article.slug, or_(in_category, *has_tag))
+        .where(shown(article.lang), Article.slug != article.slug, or_(in_category, *has_tag))
         .order_by(score.desc(), Article.published.desc(), Article.slug).limit(limit)
     ))  # fmt: skip
     rows = {a.id: a for a in session.scalars(select(Article).options(load_only(*LIST_COLUMNS)).where(
@@ -115,6 +123,6 @@ def related(session: Session, article: Article, limit: int = 3) -> list[Article]
 def by_tags(session: Session, lang: str, tags: list[str], limit: int = 3) -> list[Article]:
     """Articles with any of these tags, most shared tags first (used by other capabilities)."""
     wanted = set(tags)
-    rows = session.scalars(select(Article).options(load_only(*LIST_COLUMNS)).where(Article.lang == lang))
+    rows = session.scalars(select(Article).options(load_only(*LIST_COLUMNS)).where(shown(lang)))
     scored = [(-len(wanted & set(a.tags)), a.slug, a) for a in rows if wanted & set(a.tags)]
     return [item[-1] for item in sorted(scored, key=lambda s: s[:2])[:limit]]

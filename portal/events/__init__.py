@@ -9,6 +9,7 @@ from . import model  # noqa: F401  (registers the tables)
 from .loader import HK, EventSource
 from .views import (
     AUDIENCE_LABELS,
+    EVENTS_SITEMAP,
     STATUS_LABELS,
     bp,
     event_when,
@@ -32,3 +33,4 @@ def init_app(app: Flask) -> None:
     register_content_source(app, EventSource())
     register_home_panel(app, HomePanel("events/home_panel.html", home_context, order=30))
     register_sitemap_provider(app, sitemap_paths)
+    register_sitemap_provider(app, EVENTS_SITEMAP)

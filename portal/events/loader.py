@@ -40,6 +40,7 @@ from ..content import (
 from ..districts import parse_districts
 from ..i18n import LANGUAGES, N_
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
+from ..publishing import ALL_LANGUAGES, Schedule, publication_moment
 from .model import AUDIENCES, STATUSES, Event, NewsItem, Partner, PartnerFeed
 
 SOURCE = "events"
@@ -61,6 +62,7 @@ SHARED = (
     "languages",
     "status",
     "example",
+    "published",
 )
 FEED_FORMATS = ("", "rss", "atom", "rdf", "ics")
 
@@ -321,6 +323,15 @@ def parse_event(
     if relative_dates and not get("example"):
         message = N_("'%(field)s': relative dates (+14d) are for example events only (add 'example: true')")
         problems.append(Problem(*where(relative_dates[0]), message, params={"field": relative_dates[0]}))
+    values["publish_at"] = None  # not a column: the sync schedules it (portal/publishing.py)
+    if get("published") is not None:
+        try:
+            values["publish_at"] = publication_moment(get("published"))
+        except ValueError:
+            message = N_(
+                "'%(field)s' must be a date like 2026-12-05 or a date and time like 2026-12-05 09:30 (Hong Kong time)"
+            )
+            problems.append(Problem(*where("published"), message, params={"field": "published"}))
     if not district and not values["online_url"]:
         problems.append(Problem(first_shown, 2, N_("give a 'district' (in-person event) or an 'online' address")))
     if problems:
@@ -400,6 +411,7 @@ class EventSource:
         phones = load_phone_book(content_dir)
         rendering = render_fingerprint(phones)  # a new renderer or other hotlines re-render every event
         existing = {row.uid: row for row in session.scalars(select(Event).where(Event.source == "editor"))}
+        schedule = Schedule(session, SOURCE)
         for folder in folders:
             progress(1)
             key = f"events/{folder.slug}"
@@ -419,18 +431,25 @@ class EventSource:
                 continue
             row = existing.get(uid)
             now = datetime.now(UTC)
+            publish_at = values.pop("publish_at")
             if row is None:
-                session.add(Event(**values, content_hash=digest, first_seen=now, last_seen=now))
+                row = Event(**values, content_hash=digest, first_seen=now, last_seen=now)
+                session.add(row)
+                if publish_at is not None:
+                    session.flush()  # its id names it in the publication schedule
                 report.added += 1
             else:
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.content_hash, row.last_seen, row.hidden = digest, now, False
                 report.updated += 1
+            if row.id is not None:
+                schedule.set(str(row.id), ALL_LANGUAGES, publish_at)
             tracker.record_ok(key, digest)
         on_disk = {f"md:{folder.slug}" for folder in folders}
         for uid, row in existing.items():
             if uid not in on_disk:
+                schedule.forget(str(row.id))
                 session.delete(row)
                 report.removed += 1
         for path in tracker.removed():

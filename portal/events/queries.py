@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..params import iso_day, iso_month
+from ..publishing import clock_now, is_scheduled, visible_now
 from .model import AUDIENCES, Event, NewsItem, Partner, PartnerFeed
 
 HK = ZoneInfo("Asia/Hong_Kong")
@@ -99,7 +100,7 @@ def hk_midnight(day: date) -> datetime:
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return clock_now()
 
 
 @dataclass
@@ -122,8 +123,21 @@ class Page:
         return self.page < self.pages
 
 
+def shown():
+    """Events readers may see now: not hidden, and not waiting for their publication moment.
+
+    Every list, calendar, feed, home panel and the sitemap start from it (portal/publishing.py).
+    """
+    return Event.hidden.is_(False) & visible_now("events", cast(Event.id, String))
+
+
+def is_shown(session: Session, event: Event) -> bool:
+    """Whether this one event may be shown on its own page (a scheduled one is 404 until its moment)."""
+    return not is_scheduled(session, "events", str(event.id))
+
+
 def _visible() -> Select:
-    return select(Event).where(Event.hidden.is_(False))
+    return select(Event).where(shown())
 
 
 def _still_on(now: datetime):
@@ -160,7 +174,7 @@ def upcoming(session: Session, filters: Filters | None = None, limit: int = 500,
 
 def topics_in_use(session: Session) -> list[str]:
     found: set[str] = set()
-    for value in session.scalars(select(Event.topics).where(Event.hidden.is_(False))):
+    for value in session.scalars(select(Event.topics).where(shown())):
         found.update(t.strip() for t in (value or "").split(",") if t.strip())
     return sorted(found)
 

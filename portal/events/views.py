@@ -12,7 +12,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..articles import queries as article_queries
 from ..cache import page_params
@@ -20,6 +20,7 @@ from ..db import get_session
 from ..districts import all_districts
 from ..i18n import current_lang
 from ..params import page_number
+from ..sitemap import SitemapSection
 from ..templating import absolute_url
 from . import export, queries
 from .model import AUDIENCES, Event, Partner
@@ -142,8 +143,9 @@ def feed_atom():
 
 
 def _get_event(event_id: int) -> Event:
-    event = get_session().get(Event, event_id)
-    if event is None:
+    session = get_session()
+    event = session.get(Event, event_id)
+    if event is None or not queries.is_shown(session, event):
         abort(404)
     return event
 
@@ -253,9 +255,19 @@ def home_context() -> dict:
 
 
 def sitemap_paths() -> list[str]:
-    session = get_session()
+    """The event and partner pages of the sitemap (the events themselves: EVENTS_SITEMAP)."""
     paths = ["/events", "/events/past", "/events/calendar", "/partners"]
-    paths += [f"/partners/{pid}" for pid in session.scalars(select(Partner.id).order_by(Partner.id))]
-    query = select(Event.id).where(Event.hidden.is_(False)).order_by(Event.id)
-    paths += [f"/events/{event_id}" for event_id in session.scalars(query)]
-    return paths
+    return paths + [f"/partners/{pid}" for pid in get_session().scalars(select(Partner.id).order_by(Partner.id))]
+
+
+def _event_count() -> int:
+    return get_session().scalar(select(func.count()).select_from(Event).where(queries.shown())) or 0
+
+
+def _event_paths(offset: int, limit: int) -> list[str]:
+    query = select(Event.id).where(queries.shown()).order_by(Event.id).offset(offset).limit(limit)
+    return [f"/events/{event_id}" for event_id in get_session().scalars(query)]
+
+
+# A partner calendar may hold hundreds of thousands of events: counted and sliced in the database.
+EVENTS_SITEMAP = SitemapSection("events", _event_count, _event_paths)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from ..db import UTCDateTime
 from .model import COVERING_INDEX, POSTGRES_DDL, SQLITE_DDL
 from .text import Clause
 
@@ -41,12 +43,25 @@ class Backend:
         limit: int,
         offset: int,
         kinds: Sequence[str],
+        now: datetime,
     ) -> tuple[list[int], dict[str, int]]:
         """Ids of one page of matches, best first, and the number of matches per kind (all kinds).
 
-        A match satisfies every clause (any one clause with ``any_clause``).
+        A match satisfies every clause (any one clause with ``any_clause``) and is published at ``now``.
         """
         raise NotImplementedError
+
+
+# A document of an item still waiting for its publication moment (portal/publishing.py) is no match yet:
+# the index holds it from the sync on, and it is found from that moment, without another sync.
+NOT_SCHEDULED = (
+    " AND NOT EXISTS (SELECT 1 FROM publication p WHERE p.kind = d.kind AND p.key = d.key"
+    " AND p.lang IN ('', d.lang) AND p.at > :now)"
+)
+
+
+def _with_now(query, now: datetime):
+    return query.bindparams(bindparam("now", value=now, type_=UTCDateTime()))
 
 
 def expression(clauses: Sequence[Clause], any_clause: bool, quote: str, and_: str, or_: str) -> str:
@@ -68,8 +83,8 @@ def _kind_filter(kinds: Sequence[str]) -> tuple[str, dict]:
     return " AND d.kind IN :kinds", {"kinds": list(kinds)}
 
 
-def _expanding(statement: str, kinds: Sequence[str]):
-    query = text(statement)
+def _expanding(statement: str, kinds: Sequence[str], now: datetime):
+    query = _with_now(text(statement), now)
     return query.bindparams(bindparam("kinds", expanding=True)) if kinds else query
 
 
@@ -95,15 +110,15 @@ class SqliteBackend(Backend):
                 {"ids": list(ids[start : start + 500])},
             )
 
-    def find(self, session, clauses, any_clause, lang, limit, offset, kinds):
+    def find(self, session, clauses, any_clause, lang, limit, offset, kinds, now):
         """One pass over the matches: the boolean expression is evaluated once (a thesaurus clause with
         common words is costly), each match's kind and bm25 score come back, counts and the page are
         made here. Fetching a few thousand (id, kind, score) tuples costs less than a second MATCH."""
         match = expression(clauses, any_clause, '"', " AND ", " OR ")
         rows = session.execute(
-            text(f"SELECT d.id, d.kind, bm25(search_fts, 10.0, 1.0) FROM search_fts CROSS JOIN search_doc d "
-                 f"INDEXED BY {COVERING_INDEX} ON d.id = search_fts.rowid "
-                 "WHERE search_fts MATCH :match AND d.lang = :lang"),
+            _with_now(text(f"SELECT d.id, d.kind, bm25(search_fts, 10.0, 1.0) FROM search_fts CROSS JOIN search_doc d "
+                           f"INDEXED BY {COVERING_INDEX} ON d.id = search_fts.rowid "
+                           f"WHERE search_fts MATCH :match AND d.lang = :lang{NOT_SCHEDULED}"), now),
             {"match": match, "lang": lang},
         ).all()  # fmt: skip
         counts: dict[str, int] = {}
@@ -130,12 +145,13 @@ class PostgresBackend(Backend):
     def delete_rows(self, session: Session, ids: Sequence[int]) -> None:
         """Nothing to do: the tsvector lives in the row itself."""
 
-    def find(self, session, clauses, any_clause, lang, limit, offset, kinds):
+    def find(self, session, clauses, any_clause, lang, limit, offset, kinds, now):
         query = expression(clauses, any_clause, "'", " & ", " | ")
-        where = "d.tsv @@ q AND d.lang = :lang"
+        where = f"d.tsv @@ q AND d.lang = :lang{NOT_SCHEDULED}"
         source = "FROM search_doc d, to_tsquery('simple', :query) q"
         counts = session.execute(
-            text(f"SELECT d.kind, count(*) {source} WHERE {where} GROUP BY d.kind"), {"query": query, "lang": lang}
+            _with_now(text(f"SELECT d.kind, count(*) {source} WHERE {where} GROUP BY d.kind"), now),
+            {"query": query, "lang": lang},
         ).all()
         kind_sql, params = _kind_filter(kinds)
         rows = session.execute(
@@ -143,6 +159,7 @@ class PostgresBackend(Backend):
                 f"SELECT d.id {source} WHERE {where}{kind_sql} "
                 "ORDER BY ts_rank('{0.0, 0.0, 0.1, 1.0}', d.tsv, q) DESC, d.id LIMIT :limit OFFSET :offset",
                 kinds,
+                now,
             ),
             {"query": query, "lang": lang, "limit": limit, "offset": offset, **params},
         ).all()

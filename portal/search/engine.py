@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..db import get_state, lock_for_writing, set_state, utcnow
+from ..publishing import clock_now
 from . import providers
 from .backends import backend_for
 from .lexicon import CrisisMatch, load_lexicon
@@ -225,10 +226,11 @@ def _find(session: Session, parsed: Query, lang: str, kinds: list[str], page: in
     backend = backend_for(session)
     offset = (page - 1) * PAGE_SIZE
     any_term = False
-    ids, counts = backend.find(session, parsed.clauses, False, lang, PAGE_SIZE, offset, kinds)
+    now = clock_now()
+    ids, counts = backend.find(session, parsed.clauses, False, lang, PAGE_SIZE, offset, kinds, now)
     if not counts and len(parsed.clauses) > 1:
         any_term = True
-        ids, counts = backend.find(session, parsed.clauses, True, lang, PAGE_SIZE, offset, kinds)
+        ids, counts = backend.find(session, parsed.clauses, True, lang, PAGE_SIZE, offset, kinds, now)
     rows = {row.id: row for row in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
     hits = [Hit(rows[i], snippet(rows[i].body, parsed)) for i in ids if i in rows]
     total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)

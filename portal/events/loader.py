@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..content import (
@@ -38,7 +38,7 @@ from ..content import (
 from ..districts import parse_districts
 from ..i18n import LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
-from .model import AUDIENCES, STATUSES, Event, NewsItem, Partner, PartnerFeed
+from .model import AUDIENCES, STATUSES, Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 
 SOURCE = "events"
 HK = ZoneInfo("Asia/Hong_Kong")
@@ -46,8 +46,19 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RELATIVE = re.compile(r"^\+(\d{1,3})d(?:\s+(\d{1,2}):(\d{2}))?$")
 PER_LANG = ("title", "venue", "address")
 SHARED = (
-    "starts", "ends", "district", "online", "organiser", "registration", "audience",
-    "topics", "fee", "free", "languages", "status", "example",
+    "starts",
+    "ends",
+    "district",
+    "online",
+    "organiser",
+    "registration",
+    "audience",
+    "topics",
+    "fee",
+    "free",
+    "languages",
+    "status",
+    "example",
 )
 FEED_FORMATS = ("", "rss", "atom", "rdf", "ics")
 
@@ -105,6 +116,7 @@ def _url_ok(value: str) -> bool:
 
 
 # ---------------------------------------------------------------- partners
+
 
 def partner_files(content_dir: Path) -> list[Path]:
     root = content_dir / "partners"
@@ -175,6 +187,7 @@ def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[st
 
 
 # ---------------------------------------------------------------- events
+
 
 @dataclass
 class EventFolder:
@@ -461,7 +474,9 @@ class EventSource:
                     session.add(PartnerFeed(partner_id=partner_id, **feed))
                     continue
             row.format_hint, row.default_lang, row.default_district = (
-                feed["format_hint"], feed["default_lang"], feed["default_district"]
+                feed["format_hint"],
+                feed["default_lang"],
+                feed["default_district"],
             )
         for url, row in rows.items():
             if url not in wanted:
@@ -478,5 +493,6 @@ def _detach_feed(session: Session, feed: PartnerFeed) -> None:
             event.hidden = True
     for item in session.scalars(select(NewsItem).where(NewsItem.feed_id == feed.id)):
         item.feed_id = None
+    session.execute(delete(FeedHealthNote).where(FeedHealthNote.feed_id == feed.id))
     session.flush()
     session.delete(feed)

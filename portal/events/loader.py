@@ -46,19 +46,8 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RELATIVE = re.compile(r"^\+(\d{1,3})d(?:\s+(\d{1,2}):(\d{2}))?$")
 PER_LANG = ("title", "venue", "address")
 SHARED = (
-    "starts",
-    "ends",
-    "district",
-    "online",
-    "organiser",
-    "registration",
-    "audience",
-    "topics",
-    "fee",
-    "free",
-    "languages",
-    "status",
-    "example",
+    "starts", "ends", "district", "online", "organiser", "registration", "audience",
+    "topics", "fee", "free", "languages", "status", "example",
 )
 FEED_FORMATS = ("", "rss", "atom", "rdf", "ics")
 
@@ -116,7 +105,6 @@ def _url_ok(value: str) -> bool:
 
 
 # ---------------------------------------------------------------- partners
-
 
 def partner_files(content_dir: Path) -> list[Path]:
     root = content_dir / "partners"
@@ -187,7 +175,6 @@ def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[st
 
 
 # ---------------------------------------------------------------- events
-
 
 @dataclass
 class EventFolder:
@@ -474,9 +461,7 @@ class EventSource:
                     session.add(PartnerFeed(partner_id=partner_id, **feed))
                     continue
             row.format_hint, row.default_lang, row.default_district = (
-                feed["format_hint"],
-                feed["default_lang"],
-                feed["default_district"],
+                feed["format_hint"], feed["default_lang"], feed["default_district"]
             )
         for url, row in rows.items():
             if url not in wanted:

@@ -22,6 +22,7 @@ decoded once more before it is cleaned.
 from __future__ import annotations
 
 import html
+import html.entities
 import io
 import re
 import time as clock
@@ -253,14 +254,17 @@ def parse_xml(body: bytes, content_type: str = "", limits: ParseLimits | None = 
     """Entries one by one; XML errors are tolerated (and noted) when feedparser still found entries."""
     limits = limits or ParseLimits()
     headers = {"content-type": content_type} if content_type else {}
-    # A stream, never bytes/str: feedparser would treat a body like b"/etc/passwd" as a file name to open.
-    stream = io.BytesIO(body)
-    parsed = feedparser.parse(stream, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    parsed = _feedparser(body, headers)
     limits.check()
     warning = ""
     if parsed.bozo and not isinstance(parsed.bozo_exception, BENIGN_BOZO):
         error = _bozo_error(parsed.bozo_exception)
-        if error.kind != "not-a-feed" or not parsed.get("version") or not any(map(_named, parsed.entries)):
+        if error.kind != "not-a-feed":
+            raise error
+        repaired = _feedparser(_repair_entities(body), headers) if b"&" in body and b"\x00" not in body else None
+        if repaired is not None and (not repaired.bozo or isinstance(repaired.bozo_exception, BENIGN_BOZO)):
+            parsed = repaired  # only bare "&" and HTML entities were wrong: read as the author meant
+        elif not parsed.get("version") or not any(map(_named, parsed.entries)):
             raise error
         warning = error.message.removesuffix(" Events already listed stay online.")
     if _guessed_western(parsed, body):
@@ -299,6 +303,33 @@ def parse_xml(body: bytes, content_type: str = "", limits: ParseLimits | None = 
     if unnamed:
         result.notes.append(FeedNote(kind="unnamed", number=unnamed))
     return result
+
+
+def _feedparser(body: bytes, headers: dict[str, str]) -> Any:
+    # A stream, never bytes/str: feedparser would treat a body like b"/etc/passwd" as a file name to open.
+    return feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+
+
+_XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
+_AMPERSAND = re.compile(rb"&(?:([A-Za-z][A-Za-z0-9]{0,31});|(#[0-9]{1,7};|#x[0-9A-Fa-f]{1,6};))?")
+
+
+def _repair_entities(body: bytes) -> bytes:
+    """Bare "&" as "&amp;", HTML entities XML does not know (&nbsp;) as character references.
+
+    Only for ASCII-compatible encodings (UTF-8, Big5, GB2312 never use the byte "&" inside a character);
+    feedparser's own fallback would read "&lang=en" in a link as the entity "&lang;".
+    """
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        name, reference = match.group(1), match.group(2)
+        if reference or name in _XML_ENTITIES:
+            return match.group(0)
+        if name is not None and name.decode() in html.entities.name2codepoint:
+            return b"&#%d;" % html.entities.name2codepoint[name.decode()]
+        return b"&amp;" + match.group(0)[1:]
+
+    return _AMPERSAND.sub(fix, body)
 
 
 def _named(entry: Any) -> bool:

@@ -31,6 +31,7 @@ from ..events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 from .fetch import FetchResult
 from .parse import FeedItem, FeedNote, OutOfTime, ParsedFeed, detect_lang
 
+MAX_SKIPPED_NOTES = 50  # skipped items named one by one on the health page; the rest are counted
 # How a repeat rule's FREQ reads in the command's summary line.
 EVERY = {
     "SECONDLY": "every second",
@@ -102,6 +103,8 @@ def note_summary(note: FeedNote) -> str:
         return f"item {note.position} (\u201c{note.title or note.uid}\u201d) skipped: {note.extra}"
     if note.kind == "rscale":
         return f"item {note.position} (\u201c{note.title or note.uid}\u201d) skipped: RSCALE={note.detail} repeats"
+    if note.kind == "more-skipped":
+        return f"{note.number} more items skipped"
     if note.kind == "unnamed":
         return f"{note.number} entries without id, link or title left out"
     if note.kind == "xml-warning":
@@ -169,7 +172,7 @@ def store_feed(
             return outcome
         partner = session.get(Partner, feed.partner_id)
         now = utcnow()
-        notes = list(parsed.notes)
+        notes = bounded_notes(parsed.notes)
         empty = _empty_note(session, feed, parsed, now, grace)
         if empty is not None:
             notes.append(empty)
@@ -212,6 +215,22 @@ def _empty_note(
         return None
     since = before.since if before is not None and before.since is not None else now
     return FeedNote(kind="empty", since=since, until=since + grace, number=int(upcoming or 0))
+
+
+def bounded_notes(notes: list[FeedNote]) -> list[FeedNote]:
+    """At most MAX_SKIPPED_NOTES items named one by one; the rest counted in one "more-skipped" note."""
+    kept: list[FeedNote] = []
+    more = 0
+    for note in notes:
+        if note.kind in ("item-skipped", "rscale"):
+            named = sum(kept_note.kind in ("item-skipped", "rscale") for kept_note in kept)
+            if named >= MAX_SKIPPED_NOTES:
+                more += 1
+                continue
+        kept.append(note)
+    if more:
+        kept.append(FeedNote(kind="more-skipped", number=more))
+    return kept
 
 
 def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> None:

@@ -148,7 +148,7 @@ class CountingLimits(ParseLimits):
 
 def test_the_deadline_is_checked_inside_the_expansion():
     with pytest.raises(OutOfTime) as caught:
-        parse("every_minute.ics", limits=CountingLimits(calls=4))
+        parse("every_minute.ics", limits=CountingLimits(calls=2))
     assert caught.value.kind == "out-of-time" and "ran out of time" in caught.value.message
     with pytest.raises(OutOfTime):
         parse("rss_en.xml", limits=ParseLimits(not_after=time.monotonic()))
@@ -160,3 +160,27 @@ def test_an_unexpandable_rule_skips_only_its_event():
     assert [item.title for item in feed.items] == ["Evening talk"]
     [note] = feed.notes
     assert (note.kind, note.detail, note.position) == ("item-skipped", "bad-rule", 1)
+
+
+def test_a_rule_too_dense_to_walk_to_the_window_skips_only_its_event(monkeypatch):
+    monkeypatch.setattr("portal.feeds.parse.SKIP_BUDGET", 1000)
+    # Every minute of 09:00-09:59, from 400 days ago: BYHOUR keeps its start where it was.
+    feed = parse("every_minute.ics", replace=(b"RRULE:FREQ=MINUTELY", b"RRULE:FREQ=MINUTELY;BYHOUR=9"))
+    assert [item.title for item in feed.items] == ["Evening talk"]
+    [note] = feed.notes
+    assert (note.kind, note.detail, note.title) == ("item-skipped", "too-dense", "Yoga")
+
+
+def test_a_count_that_ran_out_before_the_window_lists_nothing_and_a_plain_count_keeps_its_dates():
+    feed = parse("every_minute.ics", replace=(b"RRULE:FREQ=MINUTELY", b"RRULE:FREQ=MINUTELY;COUNT=10"))
+    assert [item.title for item in feed.items] == ["Evening talk"] and not feed.notes
+    # 400 days ago at 09:00 plus 100 million minutes is long after the window: capped like the endless rule.
+    feed = parse("every_minute.ics", replace=(b"RRULE:FREQ=MINUTELY", b"RRULE:FREQ=MINUTELY;COUNT=100000000"))
+    assert len([item for item in feed.items if item.title == "Yoga"]) == 200
+    now = datetime.now(UTC)
+    weekly = parse("every_minute.ics", replace=(b"RRULE:FREQ=MINUTELY", b"RRULE:FREQ=WEEKLY;COUNT=60"), now=now)
+    yoga = [item.starts for item in weekly.items if item.title == "Yoga"]
+    # The rule is moved forward by whole weeks and its COUNT reduced by as many: the same 60 dates.
+    first = datetime.combine(datetime.now(HK).date() - timedelta(days=400), datetime.min.time(), HK).replace(hour=9)
+    expected = [first + timedelta(weeks=k) for k in range(60)]
+    assert yoga == [day for day in expected if day + timedelta(hours=1) >= now - timedelta(days=30)]

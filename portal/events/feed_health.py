@@ -31,6 +31,7 @@ SKIP_REASONS = {
     "bad-date": _l("its date or time could not be read."),
     "bad-rule": _l("its repeat rule could not be worked out."),
     "no-start": _l("it has no start date or no UID."),
+    "too-dense": _l("it repeats too often, from too long ago, to be worked out in time."),
     "broken": _l("it could not be read."),
 }
 

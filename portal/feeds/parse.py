@@ -26,7 +26,6 @@ import html.entities
 import io
 import re
 import time as clock
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -46,7 +45,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
-# Rebasing a repeat rule finer than a day moves its start by whole steps (see _rebase).
+# Rebasing a plain repeat rule moves its start by whole steps (see _rebase).
 _SUB_DAILY = {"SECONDLY": timedelta(seconds=1), "MINUTELY": timedelta(minutes=1), "HOURLY": timedelta(hours=1)}
 # Properties whose damage makes an event unreadable (others, such as a bad GEO, are ignored).
 _VITAL = {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
@@ -426,18 +425,17 @@ def parse_ics(
     now = now or datetime.now(UTC)
     window = (now - WINDOW_BEFORE, now + WINDOW_AFTER)
     result = ParsedFeed(format="ics", title=plain_text(calendars[0].get("X-WR-CALNAME")))
-    position = 0
-    total = 0
+    position = total = 0
     for calendar in calendars:
         for group in _events_by_uid(calendar):
             limits.check()
             position += 1
-            items = _group_items(calendar, group, position, window, limits, result.notes)
+            # Once the feed holds max_items dates, later events only matter before the last of them.
+            horizon = window if len(result.items) < limits.max_items else (window[0], result.items[-1].starts)
+            items = _group_items(calendar, group, position, horizon, limits, result.notes)
             total += len(items)
-            result.items.extend(items)
-            if len(result.items) > 2 * limits.max_items:  # keep memory bounded: only the earliest can stay
-                result.items = _earliest(result.items, limits.max_items, now)
-    result.items = _earliest(result.items, limits.max_items, now)
+            if items:
+                result.items = _earliest(result.items + items, limits.max_items, now)
     if total > limits.max_items:
         result.notes.append(FeedNote(kind="items-capped", number=limits.max_items))
     return result
@@ -480,8 +478,7 @@ def _group_items(
         return _skip(notes, position, uid, title, "bad-date" if "RRULE" not in broken[0] else "bad-rule", broken[0])
     if not uid or master.get("DTSTART") is None:
         return _skip(notes, position, uid, title, "no-start", "no UID or DTSTART")
-    rules = master.get("RRULE")
-    rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
+    rules = _rules(master)
     for rule in rules:
         scale = str((rule.get("RSCALE") or [""])[0]).upper()
         if scale and scale != "GREGORIAN":
@@ -496,13 +493,29 @@ def _group_items(
         return _expand(calendar, group, master, uid, title, position, window, limits, notes)
     except OutOfTime:
         raise
+    except TooDense as exc:
+        return _skip(notes, position, uid, title, "too-dense", exc)
     except Exception as exc:  # noqa: BLE001 - a date or rule that cannot be expanded
         return _skip(notes, position, uid, title, "bad-rule" if rules else "bad-date", exc)
+
+
+def _rules(component: Any) -> list[Any]:
+    rules = component.get("RRULE")
+    return rules if isinstance(rules, list) else [rules] if rules is not None else []
 
 
 def _skip(notes: list[FeedNote], position: int, uid: str, title: str, reason: str, exc: object) -> list[FeedItem]:
     notes.append(_skipped(position, uid, title, reason, str(exc)))
     return []
+
+
+class TooDense(Exception):
+    """A rule with so many dates before the window that working out where it stands costs too much."""
+
+
+# Dates of one rule walked through before the window starts, at most (a rule finer than a day with
+# COUNT and BY... parts, started long ago: the only kind _rebase cannot move forward).
+SKIP_BUDGET = 300_000
 
 
 def _expand(
@@ -516,77 +529,131 @@ def _expand(
     limits: ParseLimits,
     notes: list[FeedNote],
 ) -> list[FeedItem]:
-    """The event's first ``max_occurrences`` dates inside the window, in time order, read lazily."""
-    import icalendar
+    """The event's first ``max_occurrences`` dates inside the window, in time order.
 
-    _rebase(master, window[0])
+    recurring-ical-events works out the occurrences (EXDATE, RDATE, moved and cancelled dates) but
+    builds a list of everything between two times; so the rule's dates are first walked lazily
+    with dateutil, only as far as the (max_occurrences + 1)-th, and the library is asked for that
+    span alone. A rule repeating every second thus costs a few hundred dates, not 34 million.
+    """
+    import icalendar
+    import recurring_ical_events
+
+    if not _rebase(master, window[0]):
+        return []  # a COUNT that ran out before the window
+    span_end, capped = _span_end(master, window, limits)
     single = icalendar.Calendar()
     for timezone in calendar.walk("VTIMEZONE"):
         single.add_component(timezone)
     for event in group:
         single.add_component(event)
-    items: list[FeedItem] = []
-    seen: set[str] = set()
-    for component in _occurrences(single, window, limits):
+    limits.check()
+    components = recurring_ical_events.of(single).between(window[0], span_end)
+    items: dict[str, FeedItem] = {}
+    for component in components:
         item = _ics_item(component, {uid})
-        if item is None or item.guid in seen:
-            continue
-        if len(items) >= limits.max_occurrences:
-            rule = master.get("RRULE")
-            rule = rule[0] if isinstance(rule, list) else rule
-            freq = str((rule.get("FREQ") or [""])[0]).upper() if rule is not None else ""
-            notes.append(
-                FeedNote(
-                    kind="occurrences-capped",
-                    position=position,
-                    uid=uid[:400],
-                    title=title,
-                    detail=freq,
-                    number=limits.max_occurrences,
-                )
+        if item is not None:
+            items.setdefault(item.guid, item)
+    ordered = sorted(items.values(), key=lambda item: (item.starts, item.guid))
+    if capped or len(ordered) > limits.max_occurrences:
+        rule = next(iter(_rules(master)), None)
+        freq = str((rule.get("FREQ") or [""])[0]).upper() if rule is not None else ""
+        notes.append(
+            FeedNote(
+                kind="occurrences-capped",
+                position=position,
+                uid=uid[:400],
+                title=title,
+                detail=freq,
+                number=limits.max_occurrences,
             )
-            break
-        seen.add(item.guid)
-        items.append(item)
-    return items
+        )
+    return ordered[: limits.max_occurrences]
 
 
-def _occurrences(calendar: Any, window: tuple[datetime, datetime], limits: ParseLimits) -> Iterator[Any]:
-    """Occurrences in time order, asked for in spans that shrink when dates are dense and grow when
-    they are sparse, so a rule repeating every second never yields more than a few hundred at once."""
-    import recurring_ical_events
+def _span_end(master: Any, window: tuple[datetime, datetime], limits: ParseLimits) -> tuple[datetime, bool]:
+    """Where the event's (max_occurrences + 1)-th date in the window is (or the window's end), and
+    whether the rule has more dates in the window than that; the clock is checked as it goes."""
+    from dateutil.rrule import rruleset, rrulestr
 
-    query = recurring_ical_events.of(calendar)
-    cursor, stop = window
-    span, smallest, largest = timedelta(minutes=15), timedelta(minutes=1), timedelta(days=8)
-    while cursor < stop:
-        limits.check()
-        end = min(cursor + span, stop)
-        batch = query.between(cursor, end)
-        yield from sorted(batch, key=lambda component: _to_utc(component["DTSTART"].dt)[0])
-        cursor = end
-        if len(batch) > 100:
-            span = max(span / 4, smallest)
-        elif len(batch) < 10:
-            span = min(span * 2, largest)
-
-
-def _rebase(master: Any, window_start: datetime) -> None:
-    """Move the start of an endless rule finer than a day (HOURLY, MINUTELY, SECONDLY) forward by whole
-    steps to just before the window: the same dates, but dateutil no longer walks every minute since
-    the first one. Rules with COUNT count from the first date, so they are left alone."""
-    rules = master.get("RRULE")
-    if rules is None or isinstance(rules, list) or rules.get("COUNT"):
-        return
-    step = _SUB_DAILY.get(str((rules.get("FREQ") or [""])[0]).upper())
     start = master["DTSTART"].dt
-    if step is None or not isinstance(start, datetime):
-        return
+    zone = start.tzinfo if isinstance(start, datetime) and start.tzinfo is not None else HK
+    local = _naive(start, zone)
+    dates = rruleset()
+    for rule in _rules(master):
+        parts = {key: value for key, value in rule.items() if key != "UNTIL"}
+        text = icalendar_recur(parts)
+        until = rule.get("UNTIL")
+        parsed = rrulestr(text, dtstart=local)
+        if until:
+            bound = until[0]
+            bound = datetime.combine(bound, time(23, 59, 59)) if not isinstance(bound, datetime) else bound
+            parsed = parsed.replace(until=_naive(bound, zone))
+        dates.rrule(parsed)
+    rdates = master.get("RDATE")
+    for rdate in rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []:
+        for value in rdate.dts:
+            moment = value.dt[0] if isinstance(value.dt, tuple) else value.dt
+            dates.rdate(_naive(moment, zone))
+    first, last = _naive(window[0], zone), _naive(window[1], zone)
+    found = 0
+    for walked, moment in enumerate(dates):
+        if walked % 10_000 == 0:
+            limits.check()
+        if moment < first:
+            if walked > SKIP_BUDGET:
+                raise TooDense(f"more than {SKIP_BUDGET:,} dates before the window")
+            continue
+        if moment > last:
+            break
+        found += 1
+        if found > limits.max_occurrences:
+            return moment.replace(tzinfo=zone), True
+    return window[1], False
+
+
+def icalendar_recur(parts: dict[str, Any]) -> str:
+    """An RRULE value as text (vRecur does the writing)."""
+    import icalendar
+
+    return icalendar.vRecur(parts).to_ical().decode()
+
+
+def _naive(value: date | datetime, zone: Any) -> datetime:
+    """Wall-clock time in the event's zone, without tzinfo (dateutil walks rules in wall-clock time)."""
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0))
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+_FIXED_STEPS = {**_SUB_DAILY, "DAILY": timedelta(days=1), "WEEKLY": timedelta(weeks=1)}
+_FILTERS = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS")
+
+
+def _rebase(master: Any, window_start: datetime) -> bool:
+    """Move the start of a plain rule (a fixed step: every N seconds, minutes, hours, days or weeks,
+    with no BY... parts) forward by whole steps to just before the window: the same dates, but
+    neither dateutil nor the library walks every minute since the first one. COUNT is reduced by the
+    steps skipped; False when it runs out before the window (the event has no date left to list)."""
+    rules = master.get("RRULE")
+    if rules is None or isinstance(rules, list) or any(rules.get(name) for name in _FILTERS):
+        return True
+    step = _FIXED_STEPS.get(str((rules.get("FREQ") or [""])[0]).upper())
+    start = master["DTSTART"].dt
+    if step is None or not isinstance(start, datetime) or master.get("RDATE") is not None:
+        return True
     step *= int((rules.get("INTERVAL") or [1])[0])
     aware = start if start.tzinfo is not None else start.replace(tzinfo=HK)
-    steps = (window_start - aware) // step - 1
+    steps = (window_start - aware.astimezone(UTC)) // step - 1
     if steps <= 0:
-        return
+        return True
+    if rules.get("COUNT"):
+        left = int(rules["COUNT"][0]) - steps
+        if left <= 0:
+            return False
+        rules["COUNT"] = [left]
     shift = step * steps
     end = master.get("DTEND")
     master.pop("DTSTART")
@@ -594,6 +661,7 @@ def _rebase(master: Any, window_start: datetime) -> None:
     if end is not None and isinstance(end.dt, datetime):
         master.pop("DTEND")
         master.add("DTEND", end.dt + shift)
+    return True
 
 
 def _ics_text(component: Any, name: str) -> str:

@@ -515,7 +515,7 @@ class TooDense(Exception):
 
 # Dates of one rule walked through before the window starts, at most (a rule finer than a day with
 # COUNT and BY... parts, started long ago: the only kind _rebase cannot move forward).
-SKIP_BUDGET = 300_000
+SKIP_BUDGET = 100_000
 
 
 def _expand(

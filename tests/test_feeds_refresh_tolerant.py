@@ -222,3 +222,21 @@ def test_a_feed_removed_from_its_partner_file_takes_its_notes_with_it(make_app, 
     with session_scope(app) as session:
         assert session.get(PartnerFeed, feed_id) is None
         assert session.scalars(select(FeedHealthNote).where(FeedHealthNote.feed_id == feed_id)).all() == []
+
+
+def test_a_new_note_reaches_a_cached_partner_page_even_when_no_item_changed(feeds_app, feed_server):
+    path = "/news.xml"
+    body = render_fixture("rss_en.xml")
+    feed_server.overrides[path] = (200, "application/xml", body)
+    add_feeds(feeds_app, feed_server.url(path))
+    refresh_feeds(feeds_app)
+    client = feeds_app.test_client()
+    assert "had no id, link or title" not in client.get("/en/partners/harbour").get_data(as_text=True)  # cached now
+    nameless = b"<item><description>No name.</description></item></channel>"
+    feed_server.overrides[path] = (200, "application/xml", body.replace(b"</channel>", nameless))
+    [outcome] = refresh_feeds(feeds_app)
+    assert (outcome.new, outcome.updated, outcome.notes_changed) == (0, 0, True)
+    page = client.get("/en/partners/harbour").get_data(as_text=True)
+    assert "1 entry had no id, link or title and was left out." in page
+    [again] = refresh_feeds(feeds_app)
+    assert not again.notes_changed and not again.changed

@@ -61,6 +61,7 @@ class FeedOutcome:
     hidden: int = 0
     shown_again: int = 0
     notes: list[FeedNote] = field(default_factory=list)
+    notes_changed: bool = False
 
     @property
     def failed(self) -> bool:
@@ -72,7 +73,8 @@ class FeedOutcome:
 
     @property
     def changed(self) -> bool:
-        return bool(self.new or self.updated or self.hidden or self.shown_again)
+        """Something visitors see changed (the partner page's notes too): cached pages must go."""
+        return bool(self.new or self.updated or self.hidden or self.shown_again or self.notes_changed)
 
     def summary(self) -> str:
         if self.result == "error":
@@ -179,7 +181,7 @@ def store_feed(
         keep_upcoming = empty is not None and empty.until is not None and now < empty.until
         _store_events(session, feed, partner, parsed, now, outcome, keep_upcoming, not_after)
         _store_news(session, feed, parsed, now, outcome)
-        _replace_notes(session, feed.id, notes)
+        outcome.notes_changed = _replace_notes(session, feed.id, notes)
         feed.etag, feed.last_modified = fetched.etag[:500], fetched.last_modified[:100]
         feed.last_fetched_at = feed.last_success_at = now
         feed.last_result, feed.last_error, feed.last_error_kind = "ok", "", ""
@@ -233,7 +235,16 @@ def bounded_notes(notes: list[FeedNote]) -> list[FeedNote]:
     return kept
 
 
-def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> None:
+_NOTE_FIELDS = ("kind", "position", "uid", "title", "detail", "extra", "number", "since", "until")
+
+
+def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> bool:
+    """Replace the feed's notes; True when they differ from the ones they replace."""
+    query = select(FeedHealthNote).where(FeedHealthNote.feed_id == feed_id).order_by(FeedHealthNote.id)
+    before = [tuple(getattr(row, name) for name in _NOTE_FIELDS) for row in session.scalars(query)]
+    after = [tuple(getattr(note, name) for name in _NOTE_FIELDS) for note in notes]
+    if before == after:
+        return False
     session.execute(delete(FeedHealthNote).where(FeedHealthNote.feed_id == feed_id))
     session.add_all(
         FeedHealthNote(
@@ -250,6 +261,7 @@ def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> Non
         )
         for note in notes
     )
+    return True
 
 
 def _store_events(

@@ -92,7 +92,9 @@ class FeedNote:
     """Something the partner should know about the last read of its feed (shown on the health page).
 
     ``kind``: occurrences-capped (``number`` = the cap, ``detail`` = the rule's FREQ), items-capped
-    (``number`` = the cap), item-skipped (``detail`` = reason code, ``extra`` = technical detail),
+    (``number`` = the cap), item-skipped (``detail`` = reason code: bad-date, bad-rule, no-start,
+    too-dense or broken; ``extra`` = technical detail; the store keeps 50 and counts the rest in a
+    more-skipped note),
     rscale (``detail`` = the calendar scale), unnamed (``number`` = entries dropped), xml-warning
     (``extra`` = the parser's message), empty (``since``, ``until``, ``number`` = events kept).
     """

@@ -101,6 +101,11 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         "FEED_WORKERS": _int(env, "PORTAL_FEED_WORKERS", 16),
         # Whole-request deadline per feed, so a server that trickles bytes cannot hold a worker.
         "FEED_TOTAL_TIMEOUT": _float(env, "PORTAL_FEED_TOTAL_TIMEOUT", 30.0),
+        # Work per feed: dates listed per recurring event, items (news, events, dates) per feed.
+        "FEED_MAX_OCCURRENCES_PER_EVENT": _int(env, "PORTAL_FEED_MAX_OCCURRENCES_PER_EVENT", 200),
+        "FEED_MAX_ITEMS": _int(env, "PORTAL_FEED_MAX_ITEMS", 2000),
+        # A feed that turns up empty after having events keeps them listed this long (a publishing slip).
+        "FEED_EMPTY_GRACE_HOURS": _float(env, "PORTAL_FEED_EMPTY_GRACE_HOURS", 72.0),
         # Centre finder: the map is off unless a tile server is configured.
         "MAP_TILE_URL": env.get("PORTAL_MAP_TILE_URL") or None,
         "MAP_ATTRIBUTION": env.get("PORTAL_MAP_ATTRIBUTION", ""),

@@ -52,12 +52,19 @@ ALLOWED_ATTRIBUTES = {
 }  # fmt: skip
 
 
-def sanitise_html(html: str) -> str:
-    """Clean HTML with a strict allow-list (no scripts, styles, event handlers or iframes)."""
+# Feeds get no style attribute at all: markdown tables need text-align, a partner's HTML does not.
+_ATTRIBUTES_WITHOUT_STYLE = {tag: names - {"style"} for tag, names in ALLOWED_ATTRIBUTES.items()}
+
+
+def sanitise_html(html: str, *, styles: bool = True) -> str:
+    """Clean HTML with a strict allow-list (no scripts, styles, event handlers or iframes).
+
+    ``styles=False`` (partner feeds) drops every ``style`` attribute, even an empty one.
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=ALLOWED_ATTRIBUTES if styles else _ATTRIBUTES_WITHOUT_STYLE,
         url_schemes={"http", "https", "mailto", "tel", "sms"},
         link_rel="noopener noreferrer",
         filter_style_properties={"text-align"},

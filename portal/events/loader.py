@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..content import (
@@ -41,7 +41,7 @@ from ..districts import parse_districts
 from ..i18n import LANGUAGES, N_
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import ALL_LANGUAGES, Schedule, publication_moment
-from .model import AUDIENCES, STATUSES, Event, NewsItem, Partner, PartnerFeed
+from .model import AUDIENCES, STATUSES, Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 
 SOURCE = "events"
 HK = ZoneInfo("Asia/Hong_Kong")
@@ -530,5 +530,6 @@ def _detach_feed(session: Session, feed: PartnerFeed) -> None:
             event.hidden = True
     for item in session.scalars(select(NewsItem).where(NewsItem.feed_id == feed.id)):
         item.feed_id = None
+    session.execute(delete(FeedHealthNote).where(FeedHealthNote.feed_id == feed.id))
     session.flush()
     session.delete(feed)

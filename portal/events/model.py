@@ -27,6 +27,7 @@ ERROR_KINDS = (
     "bad-scheme",
     "connection",
     "encoding",
+    "out-of-time",
     "",
 )
 
@@ -82,6 +83,26 @@ class PartnerFeed(Base):
     items_found: Mapped[int] = mapped_column(Integer, default=0)
     events_found: Mapped[int] = mapped_column(Integer, default=0)
     news_found: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeedHealthNote(Base):
+    """One note on the last successful read of a feed (a cap hit, an item skipped, an XML warning,
+    "empty since"): replaced as a whole by each successful refresh. A table of its own rather than
+    columns on ``partner_feed``, which ``create_all`` could not add to an existing database."""
+
+    __tablename__ = "feed_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("partner_feed.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    uid: Mapped[str] = mapped_column(String(400), default="")
+    title: Mapped[str] = mapped_column(String(500), default="")
+    detail: Mapped[str] = mapped_column(String(100), default="")
+    extra: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Event(Base):

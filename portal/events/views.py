@@ -22,7 +22,7 @@ from ..i18n import current_lang
 from ..params import page_number
 from ..sitemap import SitemapSection
 from ..templating import absolute_url
-from . import export, queries
+from . import export, feed_health, queries
 from .model import AUDIENCES, Event, Partner
 
 bp = Blueprint("events", __name__, url_prefix="/<lang:lang_code>/events")
@@ -59,6 +59,7 @@ ERROR_LABELS = {
     "bad-scheme": _l("The address must start with http:// or https://."),
     "connection": _l("We could not connect to the feed's server."),
     "encoding": _l("The feed's text encoding could not be read."),
+    "out-of-time": _l("The refresh ran out of time while reading this feed; the events already listed stay."),
     "": _l("Unknown problem."),
 }
 
@@ -205,12 +206,16 @@ def profile(partner_id: str):
     partner = session.get(Partner, partner_id)
     if partner is None:
         abort(404)
+    feeds = queries.partner_feeds(session, partner_id)
     return render_template(
         "partners/profile.html",
         partner=partner,
         events=queries.partner_upcoming(session, partner_id),
         news=queries.partner_news(session, partner_id),
-        feeds=queries.partner_feeds(session, partner_id),
+        feeds=feeds,
+        feed_notes=feed_health.notes_by_feed(session, (feed.id for feed in feeds)),
+        note_text=feed_health.note_text,
+        note_detail=feed_health.note_detail,
         result_labels=RESULT_LABELS,
         error_labels=ERROR_LABELS,
         **_common(session, queries.Filters()),

@@ -16,7 +16,7 @@ from ..content import content_changed
 from ..db import session_scope
 from ..events.model import PartnerFeed
 from .fetch import FetchError, FetchSettings, fetch
-from .parse import ParseError, parse_feed
+from .parse import ParseError, ParseLimits, parse_feed
 from .store import FeedOutcome, record_error, record_not_modified, store_feed
 
 feeds_cli = AppGroup("feeds", help="Fetch partner NGO feeds into events and news.")
@@ -41,18 +41,26 @@ def refresh_one(
 
     ``not_after`` (``time.monotonic()``) is when the whole refresh must be over: a feed whose
     turn comes later is skipped, its health untouched (our queue, not the partner, ran late).
+    The deadline bounds parsing (recurrence expansion checks the clock) and storing too; a feed
+    refreshed alone gets FEED_TOTAL_TIMEOUT from now.
     """
     feed_id, label, url, hint, etag, last_modified = row
     outcome = FeedOutcome(feed_id=feed_id, label=label)
     if not_after is not None and time.monotonic() >= not_after:
         outcome.result = "skipped"
         return outcome
+    deadline = not_after if not_after is not None else time.monotonic() + settings.total_timeout
+    limits = ParseLimits(
+        max_occurrences=int(app.config.get("FEED_MAX_OCCURRENCES_PER_EVENT", 200)),
+        max_items=int(app.config.get("FEED_MAX_ITEMS", 2000)),
+        not_after=deadline,
+    )
     try:
         fetched = fetch(url, settings, etag=etag, last_modified=last_modified, not_after=not_after)
         if fetched.not_modified:
             return record_not_modified(app, feed_id, outcome)
-        parsed = parse_feed(fetched.body, fetched.content_type, hint)
-        return store_feed(app, feed_id, fetched, parsed, outcome)
+        parsed = parse_feed(fetched.body, fetched.content_type, hint, limits=limits)
+        return store_feed(app, feed_id, fetched, parsed, outcome, not_after=deadline)
     except (FetchError, ParseError) as exc:
         return _safe_record(app, feed_id, exc.kind, exc.message, outcome)
     except Exception as exc:  # noqa: BLE001 - one feed must never stop the others
@@ -74,9 +82,10 @@ def refresh_feeds(
 ) -> list[FeedOutcome]:
     """Refresh the feeds concurrently (FEED_WORKERS threads); outcomes in feed id order.
 
-    The whole refresh fetches for at most FEED_TOTAL_TIMEOUT seconds, however many feeds
-    hang and however few workers there are: a feed that started late gets only what is left
-    of that time, and one whose turn comes after it is skipped until the next refresh.
+    The whole refresh (fetching, parsing and storing) takes at most FEED_TOTAL_TIMEOUT seconds
+    (plus the moment the last step in hand needs to notice), however many feeds hang and however
+    few workers there are: a feed that started late gets only what is left of that time, and one
+    whose turn comes after it is skipped until the next refresh.
     """
     rows = _feed_rows(app, feed_ids)
     settings = FetchSettings.from_config(app.config)

@@ -7,6 +7,12 @@ iCalendar goes through ``icalendar``; recurring events are expanded with
 ``recurring-ical-events`` over a window, honouring EXDATE and RECURRENCE-ID
 overrides (moved or cancelled occurrences).
 
+The work per feed is bounded and one bad item never refuses the feed (see
+:class:`ParseLimits`): each event is expanded on its own, lazily and only inside
+the window, up to a number of dates per event and of items per feed; the clock is
+checked as it goes; an item that cannot be read is skipped and named in
+:attr:`ParsedFeed.notes`, which the partner's feed-health section shows.
+
 Everything that leaves this module is safe to store: HTML has been cleaned by
 :func:`portal.markdown.sanitise_html`, titles and places are plain text. Some
 feeds escape their HTML twice (a reader would see ``<p>``); such a summary is
@@ -16,10 +22,13 @@ decoded once more before it is cleaned.
 from __future__ import annotations
 
 import html
+import html.entities
 import io
 import re
+import time as clock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +45,12 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
+# Rebasing a plain repeat rule moves its start by whole steps (see _rebase).
+_SUB_DAILY = {"SECONDLY": timedelta(seconds=1), "MINUTELY": timedelta(minutes=1), "HOURLY": timedelta(hours=1)}
+# Properties whose damage makes an event unreadable (others, such as a bad GEO, are ignored).
+_VITAL = {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
+
+
 class ParseError(Exception):
     """The body is not a feed we can read; ``kind`` is "not-a-feed" or "encoding"."""
 
@@ -43,6 +58,56 @@ class ParseError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+class OutOfTime(ParseError):
+    """The refresh's total deadline passed while the feed was being read."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "out-of-time",
+            "The refresh ran out of time while reading this feed (it has too many items or dates); "
+            "the events already listed stay.",
+        )
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """How much one feed may cost: dates per recurring event, items per feed, and a deadline.
+
+    ``not_after`` is a ``time.monotonic()`` value (the refresh's total deadline) or None.
+    """
+
+    max_occurrences: int = 200
+    max_items: int = 2000
+    not_after: float | None = None
+
+    def check(self) -> None:
+        if self.not_after is not None and clock.monotonic() >= self.not_after:
+            raise OutOfTime()
+
+
+@dataclass
+class FeedNote:
+    """Something the partner should know about the last read of its feed (shown on the health page).
+
+    ``kind``: occurrences-capped (``number`` = the cap, ``detail`` = the rule's FREQ), items-capped
+    (``number`` = the cap), item-skipped (``detail`` = reason code: bad-date, bad-rule, no-start,
+    too-dense or broken; ``extra`` = technical detail; the store keeps 50 and counts the rest in a
+    more-skipped note),
+    rscale (``detail`` = the calendar scale), unnamed (``number`` = entries dropped), xml-warning
+    (``extra`` = the parser's message), empty (``since``, ``until``, ``number`` = events kept).
+    """
+
+    kind: str
+    position: int = 0  # 1-based position of the item in the feed; 0 when it is about the whole feed
+    uid: str = ""
+    title: str = ""
+    detail: str = ""
+    extra: str = ""
+    number: int = 0
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 @dataclass
@@ -74,6 +139,7 @@ class ParsedFeed:
     title: str = ""
     lang: str = ""
     items: list[FeedItem] = field(default_factory=list)
+    notes: list[FeedNote] = field(default_factory=list)
 
     @property
     def events(self) -> list[FeedItem]:
@@ -105,7 +171,7 @@ def summary_html(value: str) -> str:
     value = str(value or "")
     if not _TAG.search(value) and _ESCAPED_TAG.search(value):
         value = html.unescape(value)
-    return sanitise_html(value)
+    return sanitise_html(value, styles=False)
 
 
 def normalise_lang(value: str | None) -> str:
@@ -164,25 +230,44 @@ def looks_like_ics(body: bytes, content_type: str = "", format_hint: str = "") -
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper() == b"BEGIN:VCALENDAR"
 
 
-def parse_feed(body: bytes, content_type: str = "", format_hint: str = "", now: datetime | None = None) -> ParsedFeed:
-    """Parse a feed body; raise ParseError when it is not a readable feed."""
+def parse_feed(
+    body: bytes,
+    content_type: str = "",
+    format_hint: str = "",
+    now: datetime | None = None,
+    limits: ParseLimits | None = None,
+) -> ParsedFeed:
+    """Parse a feed body; raise ParseError when it is not a readable feed (OutOfTime past the deadline)."""
+    limits = limits or ParseLimits()
+    if body.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark, as Windows tools write
+        body = body[3:]
     if not body.strip():
         raise ParseError("not-a-feed", "The address returned an empty page, not a feed.")
     if looks_like_ics(body, content_type, format_hint):
-        return parse_ics(body, content_type, now=now)
-    return parse_xml(body, content_type)
+        return parse_ics(body, content_type, now=now, limits=limits)
+    return parse_xml(body, content_type, limits=limits)
 
 
 # --- RSS / Atom / RDF ------------------------------------------------------------------
 
 
-def parse_xml(body: bytes, content_type: str = "") -> ParsedFeed:
+def parse_xml(body: bytes, content_type: str = "", limits: ParseLimits | None = None) -> ParsedFeed:
+    """Entries one by one; XML errors are tolerated (and noted) when feedparser still found entries."""
+    limits = limits or ParseLimits()
     headers = {"content-type": content_type} if content_type else {}
-    # A stream, never bytes/str: feedparser would treat a body like b"/etc/passwd" as a file name to open.
-    stream = io.BytesIO(body)
-    parsed = feedparser.parse(stream, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    parsed = _feedparser(body, headers)
+    limits.check()
+    warning = ""
     if parsed.bozo and not isinstance(parsed.bozo_exception, BENIGN_BOZO):
-        raise _bozo_error(parsed.bozo_exception)
+        error = _bozo_error(parsed.bozo_exception)
+        if error.kind != "not-a-feed":
+            raise error
+        repaired = _feedparser(_repair_entities(body), headers) if b"&" in body and b"\x00" not in body else None
+        if repaired is not None and (not repaired.bozo or isinstance(repaired.bozo_exception, BENIGN_BOZO)):
+            parsed = repaired  # only bare "&" and HTML entities were wrong: read as the author meant
+        elif not parsed.get("version") or not any(map(_named, parsed.entries)):
+            raise error
+        warning = error.message.removesuffix(" Events already listed stay online.")
     if _guessed_western(parsed, body):
         raise ParseError(
             "encoding",
@@ -195,13 +280,75 @@ def parse_xml(body: bytes, content_type: str = "") -> ParsedFeed:
     feed_format = "atom" if version.startswith("atom") else "rdf" if version == "rss10" else "rss"
     feed_lang = normalise_lang(parsed.feed.get("language") or (parsed.feed.get("title_detail") or {}).get("language"))
     result = ParsedFeed(format=feed_format, title=plain_text(parsed.feed.get("title")), lang=feed_lang)
+    if warning:
+        result.notes.append(FeedNote(kind="xml-warning", extra=warning))
     seen: set[str] = set()
-    for entry in parsed.entries:
-        item = _xml_item(entry, feed_lang)
-        if item is not None and item.guid not in seen:
+    unnamed = 0
+    for position, entry in enumerate(parsed.entries, start=1):
+        limits.check()
+        if len(result.items) >= limits.max_items:
+            result.notes.append(FeedNote(kind="items-capped", number=limits.max_items))
+            break
+        try:
+            item = _xml_item(entry, feed_lang)
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not refuse the feed
+            title = _quiet(lambda entry=entry: plain_text(entry.get("title")))
+            uid = _quiet(lambda entry=entry: str(entry.get("id") or ""))
+            result.notes.append(_skipped(position, uid, title, "broken", exc))
+            continue
+        if item is None:
+            unnamed += 1
+        elif item.guid not in seen:
             seen.add(item.guid)
             result.items.append(item)
+    if unnamed:
+        result.notes.append(FeedNote(kind="unnamed", number=unnamed))
     return result
+
+
+def _feedparser(body: bytes, headers: dict[str, str]) -> Any:
+    # A stream, never bytes/str: feedparser would treat a body like b"/etc/passwd" as a file name to open.
+    return feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+
+
+_XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
+_AMPERSAND = re.compile(rb"&(?:([A-Za-z][A-Za-z0-9]{0,31});|(#[0-9]{1,7};|#x[0-9A-Fa-f]{1,6};))?")
+
+
+def _repair_entities(body: bytes) -> bytes:
+    """Bare "&" as "&amp;", HTML entities XML does not know (&nbsp;) as character references.
+
+    Only for ASCII-compatible encodings (UTF-8, Big5, GB2312 never use the byte "&" inside a character);
+    feedparser's own fallback would read "&lang=en" in a link as the entity "&lang;".
+    """
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        name, reference = match.group(1), match.group(2)
+        if reference or name in _XML_ENTITIES:
+            return match.group(0)
+        if name is not None and name.decode() in html.entities.name2codepoint:
+            return b"&#%d;" % html.entities.name2codepoint[name.decode()]
+        return b"&amp;" + match.group(0)[1:]
+
+    return _AMPERSAND.sub(fix, body)
+
+
+def _named(entry: Any) -> bool:
+    """An entry we can use: it has an id, a link or a title."""
+    return bool(entry.get("id") or entry.get("link") or plain_text(entry.get("title")))
+
+
+def _quiet(read: Any) -> str:
+    try:
+        return str(read())[:400]
+    except Exception:  # noqa: BLE001 - only for naming a broken item
+        return ""
+
+
+def _skipped(position: int, uid: str, title: str, reason: str, exc: BaseException | str) -> FeedNote:
+    return FeedNote(
+        kind="item-skipped", position=position, uid=uid[:400], title=title[:500], detail=reason, extra=str(exc)[:500]
+    )
 
 
 def _guessed_western(parsed: Any, body: bytes) -> bool:
@@ -260,37 +407,263 @@ def _charset(content_type: str) -> str:
     return match.group(1) if match else "utf-8"
 
 
-def parse_ics(body: bytes, content_type: str = "", now: datetime | None = None) -> ParsedFeed:
+def parse_ics(
+    body: bytes, content_type: str = "", now: datetime | None = None, limits: ParseLimits | None = None
+) -> ParsedFeed:
+    """Every VCALENDAR in the file; each event (a UID with its overrides) read and expanded on its own."""
     import icalendar
-    import recurring_ical_events
 
+    limits = limits or ParseLimits()
     try:
-        text = body.decode(_charset(content_type))
+        text = body.decode(_charset(content_type)).lstrip("\ufeff")
     except (UnicodeDecodeError, LookupError) as exc:
         raise ParseError("encoding", "The calendar is not valid UTF-8 text; please publish it as UTF-8.") from exc
     try:
-        calendar = icalendar.Calendar.from_ical(text)
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as exc:  # noqa: BLE001 - icalendar raises ValueError and friends
         raise ParseError("not-a-feed", f"This is not a valid iCalendar file ({exc}).") from exc
+    if not calendars:
+        raise ParseError("not-a-feed", "This is not a valid iCalendar file (no VCALENDAR in it).")
     now = now or datetime.now(UTC)
-    result = ParsedFeed(format="ics", title=plain_text(calendar.get("X-WR-CALNAME")))
-    try:
-        occurrences = recurring_ical_events.of(calendar).between(now - WINDOW_BEFORE, now + WINDOW_AFTER)
-    except Exception as exc:  # noqa: BLE001 - a broken RRULE and the like
-        raise ParseError("not-a-feed", f"The calendar's events could not be read ({exc}).") from exc
-    recurring = {
-        str(event.get("UID"))
-        for event in calendar.walk("VEVENT")
-        if any(event.get(name) is not None for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
-    }
-    seen: set[str] = set()
-    for component in occurrences:
-        item = _ics_item(component, recurring)
-        if item is not None and item.guid not in seen:
-            seen.add(item.guid)
-            result.items.append(item)
-    result.items.sort(key=lambda item: (item.starts or now, item.guid))
+    window = (now - WINDOW_BEFORE, now + WINDOW_AFTER)
+    result = ParsedFeed(format="ics", title=plain_text(calendars[0].get("X-WR-CALNAME")))
+    position = total = 0
+    for calendar in calendars:
+        for group in _events_by_uid(calendar):
+            limits.check()
+            position += 1
+            # Once the feed holds max_items dates, later events only matter before the last of them.
+            horizon = window if len(result.items) < limits.max_items else (window[0], result.items[-1].starts)
+            items = _group_items(calendar, group, position, horizon, limits, result.notes)
+            total += len(items)
+            if items:
+                result.items = _earliest(result.items + items, limits.max_items, now)
+    if total > limits.max_items:
+        result.notes.append(FeedNote(kind="items-capped", number=limits.max_items))
     return result
+
+
+def _earliest(items: list[FeedItem], count: int, now: datetime) -> list[FeedItem]:
+    """The first ``count`` items in time order, without duplicate guids."""
+    seen: set[str] = set()
+    unique = []
+    for item in sorted(items, key=lambda item: (item.starts or now, item.guid)):
+        if item.guid not in seen:
+            seen.add(item.guid)
+            unique.append(item)
+    return unique[:count]
+
+
+def _events_by_uid(calendar: Any) -> list[list[Any]]:
+    """The calendar's VEVENTs grouped by UID (a repeating event and its moved or cancelled dates)."""
+    groups: dict[str, list[Any]] = {}
+    for index, event in enumerate(calendar.walk("VEVENT")):
+        uid = str(event.get("UID") or "").strip() or f"#{index}"
+        groups.setdefault(uid, []).append(event)
+    return list(groups.values())
+
+
+def _group_items(
+    calendar: Any,
+    group: list[Any],
+    position: int,
+    window: tuple[datetime, datetime],
+    limits: ParseLimits,
+    notes: list[FeedNote],
+) -> list[FeedItem]:
+    """One event's items; a broken or unexpandable event is skipped with a note, never raised."""
+    master = next((event for event in group if event.get("RECURRENCE-ID") is None), group[0])
+    uid = str(master.get("UID") or "").strip()
+    title = _quiet(lambda: _ics_text(master, "SUMMARY"))
+    broken = [f"{name}: {message}" for event in group for name, message in event.errors if name in _VITAL]
+    if broken:
+        return _skip(notes, position, uid, title, "bad-date" if "RRULE" not in broken[0] else "bad-rule", broken[0])
+    if not uid or master.get("DTSTART") is None:
+        return _skip(notes, position, uid, title, "no-start", "no UID or DTSTART")
+    rules = _rules(master)
+    for rule in rules:
+        scale = str((rule.get("RSCALE") or [""])[0]).upper()
+        if scale and scale != "GREGORIAN":
+            notes.append(FeedNote(kind="rscale", position=position, uid=uid[:400], title=title, detail=scale[:30]))
+            return []
+        rule.pop("RSCALE", None)
+    try:
+        if not rules and master.get("RDATE") is None and len(group) == 1:
+            item = _ics_item(master, set())
+            in_window = item is not None and (item.ends or item.starts) >= window[0] and item.starts <= window[1]
+            return [item] if in_window else []
+        return _expand(calendar, group, master, uid, title, position, window, limits, notes)
+    except OutOfTime:
+        raise
+    except TooDense as exc:
+        return _skip(notes, position, uid, title, "too-dense", exc)
+    except Exception as exc:  # noqa: BLE001 - a date or rule that cannot be expanded
+        return _skip(notes, position, uid, title, "bad-rule" if rules else "bad-date", exc)
+
+
+def _rules(component: Any) -> list[Any]:
+    rules = component.get("RRULE")
+    return rules if isinstance(rules, list) else [rules] if rules is not None else []
+
+
+def _skip(notes: list[FeedNote], position: int, uid: str, title: str, reason: str, exc: object) -> list[FeedItem]:
+    notes.append(_skipped(position, uid, title, reason, str(exc)))
+    return []
+
+
+class TooDense(Exception):
+    """A rule with so many dates before the window that working out where it stands costs too much."""
+
+
+# Dates of one rule walked through before the window starts, at most (a rule finer than a day with
+# COUNT and BY... parts, started long ago: the only kind _rebase cannot move forward).
+SKIP_BUDGET = 100_000
+
+
+def _expand(
+    calendar: Any,
+    group: list[Any],
+    master: Any,
+    uid: str,
+    title: str,
+    position: int,
+    window: tuple[datetime, datetime],
+    limits: ParseLimits,
+    notes: list[FeedNote],
+) -> list[FeedItem]:
+    """The event's first ``max_occurrences`` dates inside the window, in time order.
+
+    recurring-ical-events works out the occurrences (EXDATE, RDATE, moved and cancelled dates) but
+    builds a list of everything between two times; so the rule's dates are first walked lazily
+    with dateutil, only as far as the (max_occurrences + 1)-th, and the library is asked for that
+    span alone. A rule repeating every second thus costs a few hundred dates, not 34 million.
+    """
+    import icalendar
+    import recurring_ical_events
+
+    if not _rebase(master, window[0]):
+        return []  # a COUNT that ran out before the window
+    span_end, capped = _span_end(master, window, limits)
+    single = icalendar.Calendar()
+    for timezone in calendar.walk("VTIMEZONE"):
+        single.add_component(timezone)
+    for event in group:
+        single.add_component(event)
+    limits.check()
+    components = recurring_ical_events.of(single).between(window[0], span_end)
+    items: dict[str, FeedItem] = {}
+    for component in components:
+        item = _ics_item(component, {uid})
+        if item is not None:
+            items.setdefault(item.guid, item)
+    ordered = sorted(items.values(), key=lambda item: (item.starts, item.guid))
+    if capped or len(ordered) > limits.max_occurrences:
+        rule = next(iter(_rules(master)), None)
+        freq = str((rule.get("FREQ") or [""])[0]).upper() if rule is not None else ""
+        notes.append(
+            FeedNote(
+                kind="occurrences-capped",
+                position=position,
+                uid=uid[:400],
+                title=title,
+                detail=freq,
+                number=limits.max_occurrences,
+            )
+        )
+    return ordered[: limits.max_occurrences]
+
+
+def _span_end(master: Any, window: tuple[datetime, datetime], limits: ParseLimits) -> tuple[datetime, bool]:
+    """Where the event's (max_occurrences + 1)-th date in the window is (or the window's end), and
+    whether the rule has more dates in the window than that; the clock is checked as it goes."""
+    from dateutil.rrule import rruleset, rrulestr
+
+    start = master["DTSTART"].dt
+    zone = start.tzinfo if isinstance(start, datetime) and start.tzinfo is not None else HK
+    local = _naive(start, zone)
+    dates = rruleset()
+    for rule in _rules(master):
+        parts = {key: value for key, value in rule.items() if key != "UNTIL"}
+        text = icalendar_recur(parts)
+        until = rule.get("UNTIL")
+        parsed = rrulestr(text, dtstart=local)
+        if until:
+            bound = until[0]
+            bound = datetime.combine(bound, time(23, 59, 59)) if not isinstance(bound, datetime) else bound
+            parsed = parsed.replace(until=_naive(bound, zone))
+        dates.rrule(parsed)
+    rdates = master.get("RDATE")
+    for rdate in rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []:
+        for value in rdate.dts:
+            moment = value.dt[0] if isinstance(value.dt, tuple) else value.dt
+            dates.rdate(_naive(moment, zone))
+    first, last = _naive(window[0], zone), _naive(window[1], zone)
+    found = 0
+    for walked, moment in enumerate(dates):
+        if walked % 10_000 == 0:
+            limits.check()
+        if moment < first:
+            if walked > SKIP_BUDGET:
+                raise TooDense(f"more than {SKIP_BUDGET:,} dates before the window")
+            continue
+        if moment > last:
+            break
+        found += 1
+        if found > limits.max_occurrences:
+            return moment.replace(tzinfo=zone), True
+    return window[1], False
+
+
+def icalendar_recur(parts: dict[str, Any]) -> str:
+    """An RRULE value as text (vRecur does the writing)."""
+    import icalendar
+
+    return icalendar.vRecur(parts).to_ical().decode()
+
+
+def _naive(value: date | datetime, zone: Any) -> datetime:
+    """Wall-clock time in the event's zone, without tzinfo (dateutil walks rules in wall-clock time)."""
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0))
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+_FIXED_STEPS = {**_SUB_DAILY, "DAILY": timedelta(days=1), "WEEKLY": timedelta(weeks=1)}
+_FILTERS = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS")
+
+
+def _rebase(master: Any, window_start: datetime) -> bool:
+    """Move the start of a plain rule (a fixed step: every N seconds, minutes, hours, days or weeks,
+    with no BY... parts) forward by whole steps to just before the window: the same dates, but
+    neither dateutil nor the library walks every minute since the first one. COUNT is reduced by the
+    steps skipped; False when it runs out before the window (the event has no date left to list)."""
+    rules = master.get("RRULE")
+    if rules is None or isinstance(rules, list) or any(rules.get(name) for name in _FILTERS):
+        return True
+    step = _FIXED_STEPS.get(str((rules.get("FREQ") or [""])[0]).upper())
+    start = master["DTSTART"].dt
+    if step is None or not isinstance(start, datetime) or master.get("RDATE") is not None:
+        return True
+    step *= int((rules.get("INTERVAL") or [1])[0])
+    aware = start if start.tzinfo is not None else start.replace(tzinfo=HK)
+    steps = (window_start - aware.astimezone(UTC)) // step - 1
+    if steps <= 0:
+        return True
+    if rules.get("COUNT"):
+        left = int(rules["COUNT"][0]) - steps
+        if left <= 0:
+            return False
+        rules["COUNT"] = [left]
+    shift = step * steps
+    end = master.get("DTEND")
+    master.pop("DTSTART")
+    master.add("DTSTART", start + shift)
+    if end is not None and isinstance(end.dt, datetime):
+        master.pop("DTEND")
+        master.add("DTEND", end.dt + shift)
+    return True
 
 
 def _ics_text(component: Any, name: str) -> str:
@@ -340,7 +713,12 @@ def _ics_text_keep_lines(value: Any) -> str:
     HTML there instead: that is cleaned, not shown as tags)."""
     if value is None:
         return ""
+    return _description_html(str(value))
+
+
+@lru_cache(maxsize=256)  # every occurrence of a recurring event has the same description
+def _description_html(value: str) -> str:
     if _ICS_HTML.search(str(value)):
         return summary_html(str(value))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
-    return sanitise_html("".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs))
+    return sanitise_html("".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs), styles=False)

@@ -5,24 +5,43 @@ refreshes running at once queue instead of racing: rows are upserted by ``uid``
 (never a second row for the same item) and nothing is deleted. An upcoming event
 missing from a feed that still parses is hidden; when it comes back it is shown
 again. Past events that drop out of a feed stay as they are (they belong to the
-archive), and so does news (feeds keep only their latest items).
+archive), and so does news (feeds keep only their latest items). A feed that turns
+up empty after having events keeps them listed for FEED_EMPTY_GRACE_HOURS (a
+publishing slip should not empty the partner's page at once); then they are hidden.
+
+The notes of the read (caps hit, items skipped, XML warnings, "empty since") replace
+the feed's previous notes in ``feed_note``. Storing checks the refresh's deadline
+too: past it, the transaction is rolled back and the feed keeps what it had.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import datetime
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import lock_for_writing, session_scope, utcnow
-from ..events.model import Event, NewsItem, Partner, PartnerFeed
+from ..events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 from .fetch import FetchResult
-from .parse import FeedItem, ParsedFeed, detect_lang
+from .parse import FeedItem, FeedNote, OutOfTime, ParsedFeed, detect_lang
+
+MAX_SKIPPED_NOTES = 50  # skipped items named one by one on the health page; the rest are counted
+# How a repeat rule's FREQ reads in the command's summary line.
+EVERY = {
+    "SECONDLY": "every second",
+    "MINUTELY": "every minute",
+    "HOURLY": "every hour",
+    "DAILY": "every day",
+    "WEEKLY": "every week",
+    "MONTHLY": "every month",
+    "YEARLY": "every year",
+}
 
 
 @dataclass
@@ -41,6 +60,8 @@ class FeedOutcome:
     updated: int = 0
     hidden: int = 0
     shown_again: int = 0
+    notes: list[FeedNote] = field(default_factory=list)
+    notes_changed: bool = False
 
     @property
     def failed(self) -> bool:
@@ -52,7 +73,8 @@ class FeedOutcome:
 
     @property
     def changed(self) -> bool:
-        return bool(self.new or self.updated or self.hidden or self.shown_again)
+        """Something visitors see changed (the partner page's notes too): cached pages must go."""
+        return bool(self.new or self.updated or self.hidden or self.shown_again or self.notes_changed)
 
     def summary(self) -> str:
         if self.result == "error":
@@ -68,7 +90,31 @@ class FeedOutcome:
             line += f", {self.hidden} hidden"
         if self.shown_again:
             line += f", {self.shown_again} shown again"
-        return line
+        return line + "".join(f"; {text}" for text in map(note_summary, self.notes) if text)
+
+
+def note_summary(note: FeedNote) -> str:
+    """A note in the command's summary line (English, like the rest of its output)."""
+    if note.kind == "occurrences-capped":
+        return f"only the first {note.number} dates of \u201c{note.title}\u201d were listed" + (
+            f" (it repeats {EVERY[note.detail]})" if note.detail in EVERY else ""
+        )
+    if note.kind == "items-capped":
+        return f"only the first {note.number} items were read"
+    if note.kind == "item-skipped":
+        return f"item {note.position} (\u201c{note.title or note.uid}\u201d) skipped: {note.extra}"
+    if note.kind == "rscale":
+        return f"item {note.position} (\u201c{note.title or note.uid}\u201d) skipped: RSCALE={note.detail} repeats"
+    if note.kind == "more-skipped":
+        return f"{note.number} more items skipped"
+    if note.kind == "unnamed":
+        return f"{note.number} entries without id, link or title left out"
+    if note.kind == "xml-warning":
+        return f"read despite XML errors: {note.extra}"
+    if note.kind == "empty" and note.until is not None:
+        since, until = f"{note.since:%Y-%m-%d %H:%M}", f"{note.until:%Y-%m-%d %H:%M}"
+        return f"empty since {since} UTC; {note.number} events kept listed until {until} UTC"
+    return ""
 
 
 def item_lang(feed: PartnerFeed, parsed: ParsedFeed, item: FeedItem) -> str:
@@ -108,8 +154,17 @@ def record_not_modified(app: Flask, feed_id: int, outcome: FeedOutcome) -> FeedO
     return outcome
 
 
-def store_feed(app: Flask, feed_id: int, fetched: FetchResult, parsed: ParsedFeed, outcome: FeedOutcome) -> FeedOutcome:
-    """Upsert the parsed items and the feed's health in one transaction."""
+def store_feed(
+    app: Flask,
+    feed_id: int,
+    fetched: FetchResult,
+    parsed: ParsedFeed,
+    outcome: FeedOutcome,
+    not_after: float | None = None,
+) -> FeedOutcome:
+    """Upsert the parsed items, the feed's health and its notes in one transaction (OutOfTime past
+    ``not_after``, a ``time.monotonic()`` value, with nothing written)."""
+    grace = timedelta(hours=float(app.config.get("FEED_EMPTY_GRACE_HOURS", 72.0)))
     with session_scope(app) as session:
         lock_for_writing(session, f"feed:{feed_id}")
         feed = session.get(PartnerFeed, feed_id)
@@ -119,16 +174,94 @@ def store_feed(app: Flask, feed_id: int, fetched: FetchResult, parsed: ParsedFee
             return outcome
         partner = session.get(Partner, feed.partner_id)
         now = utcnow()
-        _store_events(session, feed, partner, parsed, now, outcome)
+        notes = bounded_notes(parsed.notes)
+        empty = _empty_note(session, feed, parsed, now, grace)
+        if empty is not None:
+            notes.append(empty)
+        keep_upcoming = empty is not None and empty.until is not None and now < empty.until
+        _store_events(session, feed, partner, parsed, now, outcome, keep_upcoming, not_after)
         _store_news(session, feed, parsed, now, outcome)
+        outcome.notes_changed = _replace_notes(session, feed.id, notes)
         feed.etag, feed.last_modified = fetched.etag[:500], fetched.last_modified[:100]
         feed.last_fetched_at = feed.last_success_at = now
         feed.last_result, feed.last_error, feed.last_error_kind = "ok", "", ""
         feed.items_found = outcome.items = len(parsed.items)
         feed.events_found = outcome.events = len(parsed.events)
         feed.news_found = outcome.news = len(parsed.news)
-    outcome.result = "ok"
+        _check_deadline(not_after)
+    outcome.result, outcome.notes = "ok", notes
     return outcome
+
+
+def _check_deadline(not_after: float | None) -> None:
+    if not_after is not None and time.monotonic() >= not_after:
+        raise OutOfTime()
+
+
+def _empty_note(
+    session: Session, feed: PartnerFeed, parsed: ParsedFeed, now: datetime, grace: timedelta
+) -> FeedNote | None:
+    """ "Empty since …" for a valid feed with no items whose events are (or were, until the grace
+    period ended) still listed; None for a feed with items, or one that never had events listed."""
+    if parsed.items:
+        return None
+    before = session.scalars(
+        select(FeedHealthNote).where(FeedHealthNote.feed_id == feed.id, FeedHealthNote.kind == "empty")
+    ).first()
+    upcoming = session.scalar(
+        select(func.count())
+        .select_from(Event)
+        .where(Event.feed_id == feed.id, Event.hidden.is_(False), or_(Event.ends >= now, Event.starts >= now))
+    )
+    if before is None and not upcoming:
+        return None
+    since = before.since if before is not None and before.since is not None else now
+    return FeedNote(kind="empty", since=since, until=since + grace, number=int(upcoming or 0))
+
+
+def bounded_notes(notes: list[FeedNote]) -> list[FeedNote]:
+    """At most MAX_SKIPPED_NOTES items named one by one; the rest counted in one "more-skipped" note."""
+    kept: list[FeedNote] = []
+    more = 0
+    for note in notes:
+        if note.kind in ("item-skipped", "rscale"):
+            named = sum(kept_note.kind in ("item-skipped", "rscale") for kept_note in kept)
+            if named >= MAX_SKIPPED_NOTES:
+                more += 1
+                continue
+        kept.append(note)
+    if more:
+        kept.append(FeedNote(kind="more-skipped", number=more))
+    return kept
+
+
+_NOTE_FIELDS = ("kind", "position", "uid", "title", "detail", "extra", "number", "since", "until")
+
+
+def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> bool:
+    """Replace the feed's notes; True when they differ from the ones they replace."""
+    query = select(FeedHealthNote).where(FeedHealthNote.feed_id == feed_id).order_by(FeedHealthNote.id)
+    before = [tuple(getattr(row, name) for name in _NOTE_FIELDS) for row in session.scalars(query)]
+    after = [tuple(getattr(note, name) for name in _NOTE_FIELDS) for note in notes]
+    if before == after:
+        return False
+    session.execute(delete(FeedHealthNote).where(FeedHealthNote.feed_id == feed_id))
+    session.add_all(
+        FeedHealthNote(
+            feed_id=feed_id,
+            kind=note.kind,
+            position=note.position,
+            uid=note.uid[:400],
+            title=note.title[:500],
+            detail=note.detail[:100],
+            extra=note.extra,
+            number=note.number,
+            since=note.since,
+            until=note.until,
+        )
+        for note in notes
+    )
+    return True
 
 
 def _store_events(
@@ -138,10 +271,16 @@ def _store_events(
     parsed: ParsedFeed,
     now: datetime,
     outcome: FeedOutcome,
+    keep_upcoming: bool = False,
+    not_after: float | None = None,
 ) -> None:
+    """Upsert the events; hide upcoming ones gone from the feed (unless ``keep_upcoming``: the grace
+    period of an empty feed)."""
     existing = {row.uid: row for row in session.scalars(select(Event).where(Event.feed_id == feed.id))}
     seen: set[str] = set()
-    for item in parsed.events:
+    for count, item in enumerate(parsed.events):
+        if count % 100 == 0:
+            _check_deadline(not_after)
         uid = f"feed:{feed.id}:{item.guid}"
         if uid in seen:
             continue
@@ -180,6 +319,8 @@ def _store_events(
         for name, value in fields.items():
             setattr(row, name, value)
         row.content_hash, row.last_seen = digest, now
+    if keep_upcoming:
+        return
     for uid, row in existing.items():
         upcoming = (row.ends or row.starts) >= now
         if uid not in seen and not row.hidden and upcoming:

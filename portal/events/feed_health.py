@@ -1,0 +1,121 @@
+"""The notes on a partner's feed health, in the page's language (caps hit, items skipped, "empty since").
+
+The notes are written by ``flask feeds refresh`` (``portal.feeds.store``) into ``feed_note``; this
+module only reads them and says them. Technical details (the parser's own words) stay in English and
+are shown beside the translated sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from .model import FeedHealthNote
+
+EVERY = {
+    "SECONDLY": _l("every second"),
+    "MINUTELY": _l("every minute"),
+    "HOURLY": _l("every hour"),
+    "DAILY": _l("every day"),
+    "WEEKLY": _l("every week"),
+    "MONTHLY": _l("every month"),
+    "YEARLY": _l("every year"),
+}
+SKIP_REASONS = {
+    "bad-date": _l("its date or time could not be read."),
+    "bad-rule": _l("its repeat rule could not be worked out."),
+    "no-start": _l("it has no start date or no UID."),
+    "too-dense": _l("it repeats too often, from too long ago, to be worked out in time."),
+    "broken": _l("it could not be read."),
+}
+
+
+def notes_by_feed(session: Session, feed_ids: Iterable[int]) -> dict[int, list[FeedHealthNote]]:
+    """Each feed's notes in the order they were written (the feed's own order)."""
+    ids = list(feed_ids)
+    notes: dict[int, list[FeedHealthNote]] = {feed_id: [] for feed_id in ids}
+    if ids:
+        query = select(FeedHealthNote).where(FeedHealthNote.feed_id.in_(ids)).order_by(FeedHealthNote.id)
+        for note in session.scalars(query):
+            notes[note.feed_id].append(note)
+    return notes
+
+
+def _when(value) -> str:
+    return format_datetime(value, "medium") if value is not None else ""
+
+
+def note_text(note: FeedHealthNote) -> str:
+    """One sentence for the partner (plain text; the template escapes it)."""
+    name = note.title or note.uid
+    if note.kind == "occurrences-capped":
+        if note.detail in EVERY:
+            return _(
+                "Only the first %(count)d dates of “%(title)s” were listed: the calendar repeats it %(every)s.",
+                count=note.number,
+                title=name,
+                every=EVERY[note.detail],
+            )
+        return _("Only the first %(count)d dates of “%(title)s” were listed.", count=note.number, title=name)
+    if note.kind == "items-capped":
+        return _(
+            "The feed has more items than we read at once: only the first %(count)d were listed.", count=note.number
+        )
+    if note.kind == "item-skipped":
+        reason = SKIP_REASONS.get(note.detail, SKIP_REASONS["broken"])
+        return _(
+            "Item %(position)d (“%(name)s”) was skipped: %(reason)s", position=note.position, name=name, reason=reason
+        )
+    if note.kind == "rscale":
+        return _(
+            "Item %(position)d (“%(name)s”) was skipped: it repeats by another calendar (RSCALE=%(scale)s, such as "
+            "the lunar calendar), which we cannot list yet. Please list its dates one by one (RDATE).",
+            position=note.position,
+            name=name,
+            scale=note.detail,
+        )
+    if note.kind == "more-skipped":
+        return ngettext("%(num)d more item was skipped.", "%(num)d more items were skipped.", note.number)
+    if note.kind == "unnamed":
+        return ngettext(
+            "%(num)d entry had no id, link or title and was left out.",
+            "%(num)d entries had no id, link or title and were left out.",
+            note.number,
+        )
+    if note.kind == "xml-warning":
+        return _("The feed is not valid XML; we read what we could. Please check it with a feed validator.")
+    if note.kind == "empty":
+        return _empty_text(note)
+    return ""
+
+
+def _empty_text(note: FeedHealthNote) -> str:
+    if note.until is not None and utcnow() < note.until:
+        return ngettext(
+            "The feed was empty at %(time)s; its %(num)d event stays listed until %(until)s.",
+            "The feed was empty at %(time)s; its %(num)d events stay listed until %(until)s.",
+            note.number,
+            time=_when(note.since),
+            until=_when(note.until),
+        )
+    return _(
+        "The feed has been empty since %(time)s; its events were hidden at %(until)s.",
+        time=_when(note.since),
+        until=_when(note.until),
+    )
+
+
+def note_detail(note: FeedHealthNote) -> str:
+    """The technical detail in English (the UID, the parser's words), shown small beside the sentence."""
+    parts = []
+    if note.kind in ("occurrences-capped", "item-skipped", "rscale") and note.uid:
+        parts.append(f"UID {note.uid}")
+    if note.kind in ("item-skipped", "xml-warning") and note.extra:
+        parts.append(note.extra)
+    return "; ".join(parts)

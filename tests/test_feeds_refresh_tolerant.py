@@ -19,13 +19,13 @@ from portal.feeds.parse import OutOfTime, ParseLimits, parse_feed
 from portal.feeds.store import FeedOutcome, store_feed
 
 from .feeds_server import feed_server_fixture, render_fixture  # noqa: F401 (the feed_server fixture)
-from .test_feeds_refresh import FAST, add_feeds, feed, rows
+from .test_feeds_refresh import STEADY, add_feeds, feed, rows
 
 
 @pytest.fixture
 def feeds_app(make_app, backend):
-    """An empty site (no content synced, so no feed but ours is ever fetched) with short timeouts."""
-    return make_app(backend, **FAST)
+    """An empty site (no content synced, so no feed but ours is ever fetched)."""
+    return make_app(backend, **STEADY)
 
 
 def notes(app, feed_id: int) -> list[FeedHealthNote]:
@@ -65,7 +65,7 @@ def test_one_bad_event_is_named_on_the_health_page_while_313_load(feeds_app, fee
 def test_a_minutely_calendar_refreshes_within_the_deadline_and_bounded_memory_with_a_reported_cap(
     make_app, backend, feed_server
 ):
-    app = make_app(backend, **{**FAST, "FEED_TOTAL_TIMEOUT": 20.0})
+    app = make_app(backend, **{**STEADY, "FEED_TOTAL_TIMEOUT": 20.0})
     [feed_id] = add_feeds(app, feed_server.url("/feeds/every_minute.ics"))
     [row] = _feed_rows(app, [feed_id])
     settings = FetchSettings.from_config(app.config)
@@ -161,7 +161,7 @@ def test_an_empty_feed_keeps_the_events_listed_for_the_grace_period_then_hides_t
 
 
 def test_the_grace_period_is_a_setting(make_app, backend, feed_server):
-    app = make_app(backend, **FAST, FEED_EMPTY_GRACE_HOURS=0)
+    app = make_app(backend, **STEADY, FEED_EMPTY_GRACE_HOURS=0)
     path = "/slip.xml"
     feed_server.overrides[path] = (200, "application/xml", render_fixture("rss_en.xml"))
     [feed_id] = add_feeds(app, feed_server.url(path))

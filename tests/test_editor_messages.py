@@ -80,8 +80,9 @@ class MessageChecker:
     def carrier_acceptable(self, name: str, at: ast.AST) -> bool:
         function = self.enclosing_function(at) or self.tree
         handlers = [h for h in ast.walk(function) if isinstance(h, ast.ExceptHandler) and h.name == name]
-        if len(handlers) == 1 and isinstance(handlers[0].type, ast.Name):
-            exceptions = {handlers[0].type.id: 0}
+        caught = {h.type.id if isinstance(h.type, ast.Name) else "" for h in handlers}
+        if len(caught) == 1 and "" not in caught:
+            exceptions = {caught.pop(): 0}
         else:  # ``exc.message``: an exception class of this module that carries a message
             exceptions = {
                 node.name: [a.arg for a in init.args.args].index("message") - 1

@@ -1,11 +1,117 @@
-"""Every message ``flask content check`` gives an editor comes in Traditional Chinese with ``--lang zh-hk``."""
+"""Every message ``flask content check`` gives an editor comes in Traditional Chinese with ``--lang zh-hk``
+(issue 14): a broken file of each kind is told in Chinese with its path:line, and a static check keeps any
+``Problem`` message from being English-only again."""
 
 from __future__ import annotations
 
 import ast
+import csv
+import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 import portal
+
+# --- (a) each kind of file, broken, in Chinese with its path:line -------------------------------------
+
+
+@dataclass
+class Broken:
+    """One edit that breaks one file, and what ``check --lang zh-hk`` says about it."""
+
+    path: str  # under content/
+    old: str
+    new: str
+    chinese: str  # part of the message, in Chinese
+    english: str  # the same part in English: must not be shown to a Chinese-reading editor
+    line_at: str | None = None  # the message is on the first line containing this (None: any line)
+
+
+def centres_cells(changes: dict[str, str], centre: str = "swd-aberdeen"):
+    """An edit of centres.csv: ``changes`` (column -> value) in the row of ``centre``."""
+
+    def edit(text: str) -> str:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        for row in rows:
+            if row["id"] == centre:
+                row.update(changes)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+
+    return edit
+
+
+BROKEN = [
+    Broken("site/about/en.md", "(../privacy/en.md)", "(../nowhere/en.md)",
+           "連結失效：沒有「nowhere」這個網站頁面或文章", "broken link", "nowhere"),
+    Broken("site/contact.yml", "email: editors@family-portal.example", "email: editors at the portal",
+           "email「editors at the portal」不是電郵地址", "is not an e-mail address", "email:"),
+    Broken("tags.yml", "teenagers: {en: Teenagers, zh-hk: 青少年}",
+           "teenagers: {en: Teenagers, zh-hk: 青少年, quick_exit: maybe}",
+           "標籤「teenagers」：quick_exit 必須是 true 或 false", "must be true or false", "teenagers:"),
+    Broken("search/synonyms.yml", "- note: Family violence", "- label: Family violence",
+           "第 1 組（", "add a 'note'", None),
+    Broken("search/crisis.yml", "hotlines: [emergency-999, ", "hotlines: [emergency-999, no-such-line, ",
+           "危機組別「suicide-self-harm」：hotlines.yml 內沒有熱線「no-such-line」", "is not in hotlines.yml",
+           "id: suicide-self-harm"),
+    Broken("centres/centres.csv", "", "", "中心「swd-aberdeen」：「2875 868」不是香港電話號碼",
+           "is not a Hong Kong number", "swd-aberdeen,"),
+    Broken("centres/centres.csv", "", "", "中心「swd-aberdeen」：mon：「9-5」不是時段",
+           "is not a time range", "swd-aberdeen,"),
+    Broken("holidays.yml", "source: 'python-holidays", "notes: 'python-holidays",
+           "「source:」必須註明日期從哪裏抄錄", "must say where the dates were copied from", None),
+    Broken("selfcheck/who5.yml", "kind: validated", "kind: homemade",
+           "「kind」必須是以下其中一個", "must be one of", None),
+    Broken("hotlines.yml", '  number: "999"', '  number: "99x"',
+           "熱線「emergency-999」：號碼「99x」只應有數字及空格", "should be digits and spaces", "id: emergency-999"),
+    Broken("districts.yml", "centroid: [22.2748, 114.1463]", "centroid: [0, 0]",
+           "地區「central-and-western」：中心點 [0, 0] 不在香港", "is not in Hong Kong", "id: central-and-western"),
+]  # fmt: skip
+CENTRE_EDITS = {
+    "中心「swd-aberdeen」：「2875 868」不是香港電話號碼": centres_cells({"phone": "2875 868"}),
+    "中心「swd-aberdeen」：mon：「9-5」不是時段": centres_cells(
+        {day: "9-5" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=lambda case: f"{case.path}-{case.english}")
+def test_a_broken_file_of_each_kind_is_told_in_chinese_with_its_path_and_line(make_app, content_copy, case):
+    path = content_copy / case.path
+    text = path.read_text(encoding="utf-8")
+    if case.path.endswith(".csv"):
+        text = CENTRE_EDITS[case.chinese](text)
+    else:
+        assert case.old in text, case
+        text = text.replace(case.old, case.new, 1)
+    path.write_text(text, encoding="utf-8")
+    result = (
+        make_app(CONTENT_DIR=str(content_copy)).test_cli_runner().invoke(args=["content", "check", "--lang", "zh-hk"])
+    )
+    assert result.exit_code == 1, result.output
+    shown = f"content/{case.path}"
+    rows = [row for row in result.output.splitlines() if row.startswith(f"{shown}:") and case.chinese in row]
+    assert rows, result.output
+    line = text[: text.index(case.line_at)].count("\n") + 1 if case.line_at else None
+    named = re.escape(shown) + (f":{line}: " if line else r":[1-9]\d*: ")
+    assert any(re.match(named, row) for row in rows), (line, rows)
+    assert case.english not in result.output, result.output
+
+
+def test_the_same_problem_stays_in_english_without_lang(make_app, content_copy):
+    hotlines = content_copy / "hotlines.yml"
+    hotlines.write_text(hotlines.read_text(encoding="utf-8").replace('  number: "999"', '  number: "99x"', 1), "utf-8")
+    result = make_app(CONTENT_DIR=str(content_copy)).test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert "content/hotlines.yml:" in result.output
+    assert "hotline 'emergency-999': number '99x' should be digits and spaces" in result.output
+
 
 # --- (b) no English-only message can come back ------------------------------------------------------
 
@@ -43,12 +149,15 @@ class MessageChecker:
 
     def require(self, node: ast.expr | None, call: ast.AST) -> None:
         if node is not None and not self.acceptable(node, call):
-            where = f"{self.path.name if PORTAL not in self.path.parents else self.path.relative_to(PORTAL.parent)}:{call.lineno}"
+            shown = self.path.relative_to(PORTAL.parent) if PORTAL in self.path.parents else self.path.name
+            where = f"{shown}:{call.lineno}"
             self.failures.append(f"{where}: message {ast.unparse(node)!r} is not an N_() literal")
 
     def acceptable(self, node: ast.expr, at: ast.AST) -> bool:
         if isinstance(node, ast.Call) and _called(node) == "N_":
-            return len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+            return (
+                len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+            )
         if isinstance(node, ast.IfExp):
             return self.acceptable(node.body, at) and self.acceptable(node.orelse, at)
         if isinstance(node, ast.Name):

@@ -227,9 +227,7 @@ class Ranked:
     approximate: bool
 
 
-def rank_by_distance(
-    items: Iterable, lat: float, lng: float, position_of, fallback_of
-) -> list[Ranked]:
+def rank_by_distance(items: Iterable, lat: float, lng: float, position_of, fallback_of) -> list[Ranked]:
     """Sort by distance: to the centre itself when its location is verified,
     otherwise to the middle of its district (flagged approximate). Items with
     neither come last, in their original order."""

@@ -154,7 +154,10 @@ def _parse_row(row: _Row, districts: DistrictIndex) -> dict[str, Any] | None:
     phones = _split(row["phone"])
     for number in phones + ([row["fax"]] if row["fax"] else []):
         if not PHONE.match(number):
-            row.error(N_("centre '%(centre)s': '%(number)s' is not a Hong Kong number: 8 digits like 2343 2255"), number=number)
+            row.error(
+                N_("centre '%(centre)s': '%(number)s' is not a Hong Kong number: 8 digits like 2343 2255"),
+                number=number,
+            )
     verified = _flag(row["phone_verified"])
     if verified is None:
         row.error(N_("centre '%(centre)s': 'phone_verified' must be yes or no"))
@@ -239,7 +242,9 @@ def _coordinates(row: _Row, district, districts: DistrictIndex) -> tuple[float |
         return None, None
     if district and district["boundary_json"] != "[]":
         if not point_in_polygons(lat, lng, json.loads(district["boundary_json"])):
-            message = N_("centre '%(centre)s': (%(lat)s, %(lng)s) is outside %(district)s district: check the coordinates")
+            message = N_(
+                "centre '%(centre)s': (%(lat)s, %(lng)s) is outside %(district)s district: check the coordinates"
+            )
             row.warn(message, lat=lat, lng=lng, district=district["name_en"])
     return lat, lng
 
@@ -308,7 +313,9 @@ def parse_centres(content_dir: Path) -> tuple[list[dict[str, Any]], list[Problem
     for cells in reader:
         row = _Row(cells, reader.line_num, shown)
         if not SLUG.match(row.key):
-            row.error(N_("centre '%(centre)s': id must be lowercase letters, digits and hyphens (it is the web address)"))
+            row.error(
+                N_("centre '%(centre)s': id must be lowercase letters, digits and hyphens (it is the web address)")
+            )
         elif row.key in seen:
             row.error(N_("centre '%(centre)s': this id is used twice"))
         seen.add(row.key)

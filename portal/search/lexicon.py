@@ -89,13 +89,21 @@ def parse_synonyms(path: Path, shown: str) -> list[dict]:
         words = _words(item.get("words")) if isinstance(item, dict) else None
         first = words[0] if words else ""
         line = find_line(text, first, line) if first else line
-        group = {"group": f"{number} ({first})" if first else str(number)}
+        group = {"number": number, "word": first}
         if not isinstance(item, dict) or not str(item.get("note", "")).strip():
-            message = N_("group %(group)s: add a 'note' saying what the words have in common")
+            message = (
+                N_("group %(number)s (%(word)s): add a 'note' saying what the words have in common")
+                if first
+                else N_("group %(number)s: add a 'note' saying what the words have in common")
+            )
             problems.append(Problem(shown, line, message, params=group))
             continue
         if not words or len(words) < 2:
-            message = N_("group %(group)s: 'words' needs at least two words or phrases, as a list")
+            message = (
+                N_("group %(number)s (%(word)s): 'words' needs at least two words or phrases, as a list")
+                if first
+                else N_("group %(number)s: 'words' needs at least two words or phrases, as a list")
+            )
             problems.append(Problem(shown, line, message, params=group))
             continue
         for word in words:
@@ -147,7 +155,9 @@ def parse_crisis(path: Path, shown: str, content_dir: Path) -> list[dict]:
         missing = [name for name in CRISIS_REQUIRED if not isinstance(item, dict) or not item.get(name)]
         if missing:
             message = N_("crisis group %(group)s is missing: %(fields)s")
-            problems.append(Problem(shown, line, message, params={"group": key or number, "fields": ", ".join(missing)}))
+            problems.append(
+                Problem(shown, line, message, params={"group": key or number, "fields": ", ".join(missing)})
+            )
             continue
         group_problems = _check_crisis_group(item, key, ids, hotlines, (shown, line))
         problems += group_problems

@@ -36,6 +36,7 @@ from .content import (
     relative,
 )
 from .db import Base
+from .i18n import N_
 
 SOURCE = "districts"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -101,7 +102,8 @@ def _polygons_by_code(path: Path, shown: str) -> dict[str, list]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ContentError(Problem(shown, 1, f"not valid GeoJSON: {exc}")) from exc
+        message = N_("not valid GeoJSON: %(error)s")
+        raise ContentError(Problem(shown, 1, message, params={"error": exc})) from exc
     found: dict[str, list] = {}
     for number, feature in enumerate(data.get("features", []) if isinstance(data, dict) else [], start=1):
         props = feature.get("properties") or {}
@@ -112,9 +114,11 @@ def _polygons_by_code(path: Path, shown: str) -> dict[str, list]:
         elif geometry.get("type") == "MultiPolygon":
             polygons = geometry["coordinates"]
         else:
-            raise ContentError(Problem(shown, 1, f"feature #{number} is not a Polygon or MultiPolygon"))
+            message = N_("feature #%(number)s is not a Polygon or MultiPolygon")
+            raise ContentError(Problem(shown, 1, message, params={"number": number}))
         if not code:
-            raise ContentError(Problem(shown, 1, f"feature #{number} has no district code (地區號碼)"))
+            message = N_("feature #%(number)s has no district code (地區號碼)")
+            raise ContentError(Problem(shown, 1, message, params={"number": number}))
         found.setdefault(str(code), []).extend(polygons)
     return found
 
@@ -130,7 +134,7 @@ def parse_districts(content_dir: Path) -> list[dict[str, Any]]:
     data = load_yaml_file(files.names, shown)
     text = read_text(files.names, shown)
     if not isinstance(data, list):
-        raise ContentError(Problem(shown, 1, "districts.yml must be a list (- id: …)"))
+        raise ContentError(Problem(shown, 1, N_("districts.yml must be a list (- id: …)")))
     polygons: dict[str, list] = {}
     if files.boundaries.exists():
         polygons = _polygons_by_code(files.boundaries, relative(files.boundaries, content_dir))
@@ -142,22 +146,27 @@ def parse_districts(content_dir: Path) -> list[dict[str, Any]]:
         line = find_line(text, f"id: {key}") if key else 1
         missing = [name for name in REQUIRED if not isinstance(item, dict) or item.get(name) in (None, "")]
         if missing:
-            problems.append(Problem(shown, line, f"district '{key}' is missing: {', '.join(missing)}"))
+            message = N_("district '%(district)s' is missing: %(fields)s")
+            problems.append(Problem(shown, line, message, params={"district": key, "fields": ", ".join(missing)}))
             continue
         if not SLUG.match(str(key)) or key in seen:
-            problems.append(Problem(shown, line, f"district id '{key}' must be unique, lowercase-with-hyphens"))
+            message = N_("district id '%(district)s' must be unique, lowercase-with-hyphens")
+            problems.append(Problem(shown, line, message, params={"district": key}))
             continue
         seen.add(key)
         centroid = item["centroid"]
         if not _is_point(centroid):
-            problems.append(Problem(shown, line, f"district '{key}': centroid must be [latitude, longitude]"))
+            message = N_("district '%(district)s': centroid must be [latitude, longitude]")
+            problems.append(Problem(shown, line, message, params={"district": key}))
             continue
         if not inside_hong_kong(*centroid):
-            problems.append(Problem(shown, line, f"district '{key}': centroid {centroid} is not in Hong Kong"))
+            message = N_("district '%(district)s': centroid %(centroid)s is not in Hong Kong")
+            problems.append(Problem(shown, line, message, params={"district": key, "centroid": centroid}))
             continue
         code = str(item["code"])
         if polygons and code not in polygons:
-            problems.append(Problem(shown, line, f"district '{key}': code {code} is not in districts.geojson"))
+            message = N_("district '%(district)s': code %(code)s is not in districts.geojson")
+            problems.append(Problem(shown, line, message, params={"district": key, "code": code}))
             continue
         rows.append(
             {

@@ -27,7 +27,12 @@ Spans = list[tuple[int, int]]  # minutes after midnight; close <= open means "pa
 
 
 class HoursError(ValueError):
-    """An opening-hours cell an editor must fix; the message says how."""
+    """An opening-hours cell an editor must fix: ``kind`` says what is wrong (the loader words it in the
+    editor's language, see ``HOURS_MESSAGES`` in loader.py), ``hours`` is the part of the cell at fault."""
+
+    def __init__(self, kind: str, hours: str):
+        super().__init__(f"{kind}: {hours}")
+        self.kind, self.hours = kind, hours
 
 
 def parse_day(cell: str) -> Spans | None:
@@ -45,18 +50,18 @@ def parse_day(cell: str) -> Spans | None:
     for part in re.split(r"[,;，、]", text):
         match = SPAN.match(part.strip())
         if not match:
-            raise HoursError(f"'{part.strip()}' is not a time range like 09:00-13:00 (or write 'closed')")
+            raise HoursError("not-a-range", part.strip())
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-            raise HoursError(f"'{part.strip()}' has an impossible time (hours 00-23, or 24:00 for midnight)")
+            raise HoursError("impossible-time", part.strip())
         start, end = h1 * 60 + m1, h2 * 60 + m2
         if start == end:
-            raise HoursError(f"'{part.strip()}' opens and closes at the same minute")
+            raise HoursError("same-minute", part.strip())
         spans.append((start, end))
     ordered = sorted(spans)
     for (s1, e1), (s2, _e2) in zip(ordered, ordered[1:], strict=False):
         if e1 > s2 or e1 < s1:
-            raise HoursError(f"'{text}': sessions overlap or a session past midnight is not the last one")
+            raise HoursError("overlap", text)
     return ordered
 
 
@@ -222,9 +227,7 @@ class Ranked:
     approximate: bool
 
 
-def rank_by_distance(
-    items: Iterable, lat: float, lng: float, position_of, fallback_of
-) -> list[Ranked]:
+def rank_by_distance(items: Iterable, lat: float, lng: float, position_of, fallback_of) -> list[Ranked]:
     """Sort by distance: to the centre itself when its location is verified,
     otherwise to the middle of its district (flagged approximate). Items with
     neither come last, in their original order."""

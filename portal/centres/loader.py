@@ -34,6 +34,7 @@ from ..content import (
     relative,
 )
 from ..districts import inside_hong_kong, parse_districts
+from ..i18n import N_
 from .finder import DAYS, HoursError, normalise, parse_day, point_in_polygons
 from .model import Centre, Holiday
 
@@ -119,48 +120,67 @@ class _Row:
     def __getitem__(self, name: str) -> str:
         return self.cells.get(name, "")
 
-    def error(self, message: str) -> None:
-        self.problems.append(Problem(self.shown, self.line, f"centre '{self.key}': {message}"))
+    def error(self, message: str, **params: Any) -> None:
+        """``message`` (an ``N_`` text naming ``%(centre)s``) as an error on this row."""
+        self.problems.append(Problem(self.shown, self.line, message, params={"centre": self.key, **params}))
 
-    def warn(self, message: str) -> None:
-        self.problems.append(Problem(self.shown, self.line, f"centre '{self.key}': {message}", "warning"))
+    def warn(self, message: str, **params: Any) -> None:
+        self.problems.append(Problem(self.shown, self.line, message, "warning", {"centre": self.key, **params}))
+
+
+HOURS_MESSAGES = {
+    "not-a-range": N_("centre '%(centre)s': %(day)s: '%(hours)s' is not a time range like 09:00-13:00 "
+                      "(or write 'closed')"),
+    "impossible-time": N_("centre '%(centre)s': %(day)s: '%(hours)s' has an impossible time (hours 00-23, "
+                          "or 24:00 for midnight)"),
+    "same-minute": N_("centre '%(centre)s': %(day)s: '%(hours)s' opens and closes at the same minute"),
+    "overlap": N_("centre '%(centre)s': %(day)s: '%(hours)s': sessions overlap or a session past midnight "
+                  "is not the last one"),
+}  # fmt: skip
 
 
 def _parse_row(row: _Row, districts: DistrictIndex) -> dict[str, Any] | None:
     """Validate one row; the Centre values when it is listed, else None."""
     listed = _flag(row["listed"] or "yes")
     if listed is None:
-        row.error("'listed' must be yes or no")
+        row.error(N_("centre '%(centre)s': 'listed' must be yes or no"))
     if row["type"] not in TYPES:
-        row.error(f"type '{row['type']}' must be one of {', '.join(TYPES)}")
+        message = N_("centre '%(centre)s': type '%(type)s' must be one of %(known)s")
+        row.error(message, type=row["type"], known=", ".join(TYPES))
     district = districts.find(row["district"]) if row["district"] else None
     if row["district"] and district is None and districts.rows:
-        row.error(f"unknown district '{row['district']}' (use a name from content/districts.yml)")
+        message = N_("centre '%(centre)s': unknown district '%(district)s' (use a name from content/districts.yml)")
+        row.error(message, district=row["district"])
     phones = _split(row["phone"])
     for number in phones + ([row["fax"]] if row["fax"] else []):
         if not PHONE.match(number):
-            row.error(f"'{number}' is not a Hong Kong number: 8 digits like 2343 2255")
+            row.error(
+                N_("centre '%(centre)s': '%(number)s' is not a Hong Kong number: 8 digits like 2343 2255"),
+                number=number,
+            )
     verified = _flag(row["phone_verified"])
     if verified is None:
-        row.error("'phone_verified' must be yes or no")
+        row.error(N_("centre '%(centre)s': 'phone_verified' must be yes or no"))
     if row["email"] and not EMAIL.match(row["email"]):
-        row.error(f"'{row['email']}' is not an email address")
+        row.error(N_("centre '%(centre)s': '%(email)s' is not an email address"), email=row["email"])
     if row["website"] and not row["website"].startswith(("https://", "http://")):
-        row.error("'website' must start with https://")
+        row.error(N_("centre '%(centre)s': 'website' must start with https://"))
     hours: dict[str, list[tuple[int, int]]] = {}
     for day in DAYS:
         try:
             spans = parse_day(row[day])
         except HoursError as exc:
-            row.error(f"{day}: {exc}")
+            row.error(HOURS_MESSAGES[exc.kind], day=day, hours=exc.hours)
             continue
         if spans is not None:
             hours[day] = spans
     if hours and len(hours) < len(DAYS):
         empty = ", ".join(day for day in DAYS if day not in hours)
-        row.error(f"opening hours: fill all seven days or none ({empty} empty; write 'closed' for a closed day)")
+        message = N_("centre '%(centre)s': opening hours: fill all seven days or none (%(empty)s empty; write 'closed' "
+                     "for a closed day)")  # fmt: skip
+        row.error(message, empty=empty)
     if row["public_holidays"].lower() not in ("", "closed", "open"):
-        row.error("'public_holidays' must be closed, open or empty (not known)")
+        row.error(N_("centre '%(centre)s': 'public_holidays' must be closed, open or empty (not known)"))
     lat, lng = _coordinates(row, district, districts)
     languages = _languages(row)
     last_verified = None
@@ -168,14 +188,15 @@ def _parse_row(row: _Row, districts: DistrictIndex) -> dict[str, Any] | None:
         try:
             last_verified = date.fromisoformat(row["last_verified"])
         except ValueError:
-            row.error(f"last_verified '{row['last_verified']}' must be a date like 2026-03-02")
+            message = N_("centre '%(centre)s': last_verified '%(date)s' must be a date like 2026-03-02")
+            row.error(message, date=row["last_verified"])
     if listed:
         if not (row["name_en"] or row["name_zh"]):
-            row.error("a listed centre needs name_en or name_zh")
+            row.error(N_("centre '%(centre)s': a listed centre needs name_en or name_zh"))
         if not district:
-            row.error("a listed centre needs a district")
+            row.error(N_("centre '%(centre)s': a listed centre needs a district"))
         if not row["source"]:
-            row.error("a listed centre needs a source: where each fact was copied from")
+            row.error(N_("centre '%(centre)s': a listed centre needs a source: where each fact was copied from"))
     if not listed or any(p.severity == "error" for p in row.problems):
         return None
     return {
@@ -212,14 +233,19 @@ def _coordinates(row: _Row, district, districts: DistrictIndex) -> tuple[float |
     try:
         lat, lng = float(row["latitude"]), float(row["longitude"])
     except ValueError:
-        row.error("latitude and longitude must both be decimal numbers like 22.2783, 114.1747")
+        row.error(N_("centre '%(centre)s': latitude and longitude must both be decimal numbers like 22.2783, 114.1747"))
         return None, None
     if not inside_hong_kong(lat, lng):
-        row.error(f"({lat}, {lng}) is not in Hong Kong: latitude about 22.2-22.6, longitude about 113.8-114.4")
+        message = N_("centre '%(centre)s': (%(lat)s, %(lng)s) is not in Hong Kong: latitude about 22.2-22.6, longitude "
+                     "about 113.8-114.4")  # fmt: skip
+        row.error(message, lat=lat, lng=lng)
         return None, None
     if district and district["boundary_json"] != "[]":
         if not point_in_polygons(lat, lng, json.loads(district["boundary_json"])):
-            row.warn(f"({lat}, {lng}) is outside {district['name_en']} district: check the coordinates")
+            message = N_(
+                "centre '%(centre)s': (%(lat)s, %(lng)s) is outside %(district)s district: check the coordinates"
+            )
+            row.warn(message, lat=lat, lng=lng, district=district["name_en"])
     return lat, lng
 
 
@@ -230,7 +256,8 @@ def _languages(row: _Row) -> list[str]:
             (known for known in LANGUAGES if known.casefold() == name.casefold()), None
         )
         if canonical is None:
-            row.error(f"language '{name}' is not one of: {', '.join(LANGUAGES)}")
+            message = N_("centre '%(centre)s': language '%(language)s' is not one of: %(known)s")
+            row.error(message, language=name, known=", ".join(LANGUAGES))
         else:
             names.append(canonical)
     return names
@@ -272,23 +299,25 @@ def parse_centres(content_dir: Path) -> tuple[list[dict[str, Any]], list[Problem
     unknown = [name for name in header if name not in COLUMNS]
     missing = [name for name in COLUMNS if name not in header]
     if unknown or missing:
-        message = "; ".join(
-            part
-            for part in (
-                f"unknown column(s): {', '.join(unknown)}" if unknown else "",
-                f"missing column(s): {', '.join(missing)}" if missing else "",
-            )
-            if part
+        message = (
+            N_("unknown column(s): %(unknown)s; missing column(s): %(missing)s (see content/centres/README.md)")
+            if unknown and missing
+            else N_("unknown column(s): %(unknown)s (see content/centres/README.md)")
+            if unknown
+            else N_("missing column(s): %(missing)s (see content/centres/README.md)")
         )
-        return [], [Problem(shown, 1, f"{message} (see content/centres/README.md)")]
+        params = {"unknown": ", ".join(unknown), "missing": ", ".join(missing)}
+        return [], [Problem(shown, 1, message, params=params)]
     districts = DistrictIndex.load(content_dir)
     rows, seen = [], set()
     for cells in reader:
         row = _Row(cells, reader.line_num, shown)
         if not SLUG.match(row.key):
-            row.error("id must be lowercase letters, digits and hyphens (it is the web address)")
+            row.error(
+                N_("centre '%(centre)s': id must be lowercase letters, digits and hyphens (it is the web address)")
+            )
         elif row.key in seen:
-            row.error("this id is used twice")
+            row.error(N_("centre '%(centre)s': this id is used twice"))
         seen.add(row.key)
         values = _parse_row(row, districts)
         problems += row.problems
@@ -310,23 +339,23 @@ def parse_holidays(content_dir: Path) -> tuple[list[dict[str, Any]], list[Proble
     text = path.read_text(encoding="utf-8")
     items = data.get("holidays") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        return [], [Problem(shown, 1, "holidays.yml needs 'holidays:' followed by a list (or [] when empty)")]
+        return [], [Problem(shown, 1, N_("holidays.yml needs 'holidays:' followed by a list (or [] when empty)"))]
     problems, rows, seen = [], [], set()
     if items and not str(data.get("source") or "").strip():
-        problems.append(Problem(shown, 1, "'source:' must say where the dates were copied from"))
+        problems.append(Problem(shown, 1, N_("'source:' must say where the dates were copied from")))
     for item in items:
         day = item.get("date") if isinstance(item, dict) else None
         if isinstance(day, datetime):
             day = day.date()
         line = _line_of(text, str(day)) if day else 1
         if not isinstance(day, date):
-            problems.append(Problem(shown, line, "each holiday needs 'date: YYYY-MM-DD'"))
+            problems.append(Problem(shown, line, N_("each holiday needs 'date: YYYY-MM-DD'")))
             continue
         if day in seen:
-            problems.append(Problem(shown, line, f"{day} is listed twice"))
+            problems.append(Problem(shown, line, N_("%(day)s is listed twice"), params={"day": day}))
             continue
         if not item.get("name_en") or not item.get("name_zh"):
-            problems.append(Problem(shown, line, f"{day} needs name_en and name_zh"))
+            problems.append(Problem(shown, line, N_("%(day)s needs name_en and name_zh"), params={"day": day}))
             continue
         seen.add(day)
         rows.append({"day": day, "name_en": str(item["name_en"]), "name_zh": str(item["name_zh"])})
@@ -371,15 +400,10 @@ class CentreSource:
             from .finder import now_in_hong_kong
 
             for year in holiday_gaps(holidays, now_in_hong_kong().date()):
-                problems.append(
-                    Problem(
-                        relative(path, content_dir), 1,
-                        f"no general holidays listed for {year}: copy them from the official GovHK list "
-                        f"(https://www.gov.hk/en/about/abouthk/holiday/{year}.htm); until then pages cannot "
-                        "tell that a centre is closed on a holiday",
-                        "warning",
-                    )
-                )  # fmt: skip
+                message = N_("no general holidays listed for %(year)s: copy them from the official GovHK list "
+                             "(https://www.gov.hk/en/about/abouthk/holiday/%(year)s.htm); until then pages cannot "
+                             "tell that a centre is closed on a holiday")  # fmt: skip
+                problems.append(Problem(relative(path, content_dir), 1, message, "warning", {"year": year}))
         return problems
 
     def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:

@@ -21,6 +21,7 @@ from ..content import (
     reading,
     relative,
 )
+from ..i18n import N_
 from .model import Hotline
 
 GROUPS = ("emergency", "crisis", "family-violence", "carers", "support")
@@ -36,25 +37,28 @@ def parse_hotlines(content_dir: Path) -> list[dict]:
     path = _path(content_dir)
     shown = relative(path, content_dir)
     if not path.exists():
-        raise ContentError(Problem(shown, 1, "hotlines.yml is missing: the help bar needs it"))
+        raise ContentError(Problem(shown, 1, N_("hotlines.yml is missing: the help bar needs it")))
     data = load_yaml_file(path, shown)
     text = read_text(path, shown)
     if not isinstance(data, list):
-        raise ContentError(Problem(shown, 1, "hotlines.yml must be a list (- id: …)"))
+        raise ContentError(Problem(shown, 1, N_("hotlines.yml must be a list (- id: …)")))
     problems, rows = [], []
     for position, item in enumerate(data):
         key = item.get("id") if isinstance(item, dict) else None
         line = find_line(text, f"id: {key}") if key else 1
         missing = [name for name in REQUIRED if not isinstance(item, dict) or not str(item.get(name, "")).strip()]
         if missing:
-            problems.append(Problem(shown, line, f"hotline '{key}' is missing: {', '.join(missing)}"))
+            message = N_("hotline '%(hotline)s' is missing: %(fields)s")
+            problems.append(Problem(shown, line, message, params={"hotline": key, "fields": ", ".join(missing)}))
             continue
         number = str(item["number"]).strip()
         if not NUMBER.match(number):
-            problems.append(Problem(shown, line, f"hotline '{key}': number '{number}' should be digits and spaces"))
+            message = N_("hotline '%(hotline)s': number '%(number)s' should be digits and spaces")
+            problems.append(Problem(shown, line, message, params={"hotline": key, "number": number}))
             continue
         if item["group"] not in GROUPS:
-            problems.append(Problem(shown, line, f"hotline '{key}': group must be one of {', '.join(GROUPS)}"))
+            message = N_("hotline '%(hotline)s': group must be one of %(groups)s")
+            problems.append(Problem(shown, line, message, params={"hotline": key, "groups": ", ".join(GROUPS)}))
             continue
         rows.append(
             {

@@ -40,14 +40,15 @@ from ..content import (
     relative,
 )
 from ..db import Base
+from ..i18n import N_
 from .text import CJK_RUN, Match, alternative, english_word, unreadable, word_pieces
 
 SYNONYMS = "synonyms"
 CRISIS = "crisis"
 FILES = {SYNONYMS: "search/synonyms.yml", CRISIS: "search/crisis.yml"}
 MISSING = {
-    SYNONYMS: "synonyms.yml is missing: search finds only the words as typed",
-    CRISIS: "crisis.yml is missing: no search will show the crisis help block",
+    SYNONYMS: N_("synonyms.yml is missing: search finds only the words as typed"),
+    CRISIS: N_("crisis.yml is missing: no search will show the crisis help block"),
 }
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_MESSAGE_CHARS = 200
@@ -79,7 +80,7 @@ def parse_synonyms(path: Path, shown: str) -> list[dict]:
     data = load_yaml_file(path, shown) or []
     text = read_text(path, shown)
     if not isinstance(data, list):
-        raise ContentError(Problem(shown, 1, "synonyms.yml must be a list of groups (- note: … words: […])"))
+        raise ContentError(Problem(shown, 1, N_("synonyms.yml must be a list of groups (- note: … words: […])")))
     problems: list[Problem] = []
     groups: list[dict] = []
     seen: dict[str, int] = {}
@@ -88,24 +89,36 @@ def parse_synonyms(path: Path, shown: str) -> list[dict]:
         words = _words(item.get("words")) if isinstance(item, dict) else None
         first = words[0] if words else ""
         line = find_line(text, first, line) if first else line
-        where = f"group {number}" + (f" ({first})" if first else "")
+        group = {"number": number, "word": first}
         if not isinstance(item, dict) or not str(item.get("note", "")).strip():
-            problems.append(Problem(shown, line, f"{where}: add a 'note' saying what the words have in common"))
+            message = (
+                N_("group %(number)s (%(word)s): add a 'note' saying what the words have in common")
+                if first
+                else N_("group %(number)s: add a 'note' saying what the words have in common")
+            )
+            problems.append(Problem(shown, line, message, params=group))
             continue
         if not words or len(words) < 2:
-            problems.append(Problem(shown, line, f"{where}: 'words' needs at least two words or phrases, as a list"))
+            message = (
+                N_("group %(number)s (%(word)s): 'words' needs at least two words or phrases, as a list")
+                if first
+                else N_("group %(number)s: 'words' needs at least two words or phrases, as a list")
+            )
+            problems.append(Problem(shown, line, message, params=group))
             continue
         for word in words:
             key = " ".join(word_pieces(word))
+            word_line = find_line(text, word, line)
             if odd := unreadable(word):
-                problems.append(Problem(shown, find_line(text, word, line), f"'{word}': search cannot read {odd} yet"))
+                message = N_("'%(word)s': search cannot read %(odd)s yet")
+                problems.append(Problem(shown, word_line, message, params={"word": word, "odd": odd}))
             elif not alternative(word):
-                problems.append(Problem(shown, find_line(text, word, line), f"'{word}' has no letters or Chinese"))
+                message = N_("'%(word)s' has no letters or Chinese")
+                problems.append(Problem(shown, word_line, message, params={"word": word}))
             elif key in seen and seen[key] != number:
-                problems.append(
-                    Problem(shown, find_line(text, word, line), f"'{word}' is already in group {seen[key]}: "
-                            "put it in one group only (merge the groups if they mean the same)")
-                )  # fmt: skip
+                message = N_("'%(word)s' is already in group %(group)s: put it in one group only (merge the groups "
+                             "if they mean the same)")  # fmt: skip
+                problems.append(Problem(shown, word_line, message, params={"word": word, "group": seen[key]}))
             seen.setdefault(key, number)
         groups.append({"note": str(item["note"]).strip(), "words": words})
     if problems:
@@ -131,7 +144,7 @@ def parse_crisis(path: Path, shown: str, content_dir: Path) -> list[dict]:
     data = load_yaml_file(path, shown) or []
     text = read_text(path, shown)
     if not isinstance(data, list):
-        raise ContentError(Problem(shown, 1, "crisis.yml must be a list of groups (- id: …)"))
+        raise ContentError(Problem(shown, 1, N_("crisis.yml must be a list of groups (- id: …)")))
     hotlines = _hotline_ids(content_dir)
     problems: list[Problem] = []
     groups: list[dict] = []
@@ -141,10 +154,13 @@ def parse_crisis(path: Path, shown: str, content_dir: Path) -> list[dict]:
         line = find_line(text, f"id: {key}") if key else 1
         missing = [name for name in CRISIS_REQUIRED if not isinstance(item, dict) or not item.get(name)]
         if missing:
-            problems.append(Problem(shown, line, f"crisis group {key or number} is missing: {', '.join(missing)}"))
+            message = N_("crisis group %(group)s is missing: %(fields)s")
+            problems.append(
+                Problem(shown, line, message, params={"group": key or number, "fields": ", ".join(missing)})
+            )
             continue
-        group_problems = _check_crisis_group(item, key, ids, hotlines)
-        problems += [Problem(shown, line, message) for message in group_problems]
+        group_problems = _check_crisis_group(item, key, ids, hotlines, (shown, line))
+        problems += group_problems
         if not group_problems:
             ids.add(key)
             groups.append(
@@ -160,35 +176,46 @@ def parse_crisis(path: Path, shown: str, content_dir: Path) -> list[dict]:
     return groups
 
 
-def _check_crisis_group(item: dict, key: str, ids: set[str], hotlines: dict[str, bool]) -> list[str]:
+def _check_crisis_group(
+    item: dict, key: str, ids: set[str], hotlines: dict[str, bool], where: tuple[str, int]
+) -> list[Problem]:
+    """What is wrong with one crisis group, reported at ``where`` (its path and line)."""
     problems = []
+
+    def problem(message: str, **params: Any) -> None:
+        problems.append(Problem(*where, message, params={"group": key, **params}))
+
     if not SLUG.match(key):
-        problems.append(f"crisis group id '{key}': use lowercase letters, digits and hyphens")
+        problem(N_("crisis group id '%(group)s': use lowercase letters, digits and hyphens"))
     if key in ids:
-        problems.append(f"crisis group id '{key}' is used twice")
+        problem(N_("crisis group id '%(group)s' is used twice"))
     listed = item["hotlines"] if isinstance(item["hotlines"], list) else []
     if not listed:
-        problems.append(f"crisis group '{key}': 'hotlines' must be a list of hotline ids from hotlines.yml")
+        problem(N_("crisis group '%(group)s': 'hotlines' must be a list of hotline ids from hotlines.yml"))
     for hotline in listed:
         if str(hotline) not in hotlines:
-            problems.append(f"crisis group '{key}': hotline '{hotline}' is not in hotlines.yml")
+            problem(N_("crisis group '%(group)s': hotline '%(hotline)s' is not in hotlines.yml"), hotline=hotline)
         elif not hotlines[str(hotline)]:
-            problems.append(f"crisis group '{key}': hotline '{hotline}' is not a 24-hour crisis line "
-                            "(crisis: true in hotlines.yml)")  # fmt: skip
+            problem(N_("crisis group '%(group)s': hotline '%(hotline)s' is not a 24-hour crisis line "
+                       "(crisis: true in hotlines.yml)"), hotline=hotline)  # fmt: skip
     for field in ("message_en", "message_zh"):
-        message = str(item[field]).strip()
-        if "\n" in message or len(message) > MAX_MESSAGE_CHARS:
-            problems.append(f"crisis group '{key}': {field} should be one short line (at most {MAX_MESSAGE_CHARS})")
+        text = str(item[field]).strip()
+        if "\n" in text or len(text) > MAX_MESSAGE_CHARS:
+            problem(N_("crisis group '%(group)s': %(field)s should be one short line (at most %(most)s)"),
+                    field=field, most=MAX_MESSAGE_CHARS)  # fmt: skip
     if ASCII_PUNCTUATION_IN_CHINESE.search(str(item["message_zh"])):
-        problems.append(f"crisis group '{key}': message_zh uses English punctuation; use ，。！？ in Chinese")
+        problem(N_("crisis group '%(group)s': message_zh uses English punctuation; use ，。！？ in Chinese"))
     for field in ("words_en", "words_zh"):
         words = _words(item[field])
         if not words:
-            problems.append(f"crisis group '{key}': '{field}' must be a list of words or short phrases")
-        else:
-            problems += [f"crisis group '{key}': '{w}' has no letters or Chinese" for w in words if not word_pieces(w)]
-            problems += [f"crisis group '{key}': '{w}': search cannot read {odd} yet" for w in words
-                         if (odd := unreadable(w))]  # fmt: skip
+            problem(N_("crisis group '%(group)s': '%(field)s' must be a list of words or short phrases"), field=field)
+            continue
+        for word in words:
+            if not word_pieces(word):
+                problem(N_("crisis group '%(group)s': '%(word)s' has no letters or Chinese"), word=word)
+        for word in words:
+            if odd := unreadable(word):
+                problem(N_("crisis group '%(group)s': '%(word)s': search cannot read %(odd)s yet"), word=word, odd=odd)
     return problems
 
 

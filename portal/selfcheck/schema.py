@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..content import ContentError, EditorChecks, Problem, yaml_problem
+from ..i18n import N_
 
 LANGS = ("en", "zh-hk")
 KINDS = ("validated", "reflection")
@@ -24,6 +25,19 @@ ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,30}$")
 MAX_ITEMS = 60
 MAX_OPTIONS = 12
+# What is wrong with a list of response options, worded for its owner: an option set or an item.
+OPTION_MESSAGES = {
+    ("option set", "too few"): N_("option set '%(name)s' needs at least two response options"),
+    ("item", "too few"): N_("item '%(name)s' needs at least two response options"),
+    ("option set", "too many"): N_("option set '%(name)s' has more than %(most)s options"),
+    ("item", "too many"): N_("item '%(name)s' has more than %(most)s options"),
+    ("option set", "not an option"): N_("option set '%(name)s': each option needs 'value' and 'label'"),
+    ("item", "not an option"): N_("item '%(name)s': each option needs 'value' and 'label'"),
+    ("option set", "bad value"): N_("option set '%(name)s': option 'value' must be a whole number (its score)"),
+    ("item", "bad value"): N_("item '%(name)s': option 'value' must be a whole number (its score)"),
+    ("option set", "same value"): N_("option set '%(name)s': two options have the value %(value)s"),
+    ("item", "same value"): N_("item '%(name)s': two options have the value %(value)s"),
+}
 
 
 # --- YAML with line numbers -----------------------------------------------------------
@@ -209,8 +223,9 @@ class _Checker:
         self.shown = shown_as
         self.problems: list[Problem] = []
 
-    def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.shown, line, message))
+    def error(self, line: int, message: str, **params: Any) -> None:
+        """``message`` is an ``N_`` text; ``params`` fill its ``%(name)s`` placeholders."""
+        self.problems.append(Problem(self.shown, line, message, params=params))
 
     def text(self, parent: dict, name: str, langs: tuple[str, ...] | list[str] = LANGS, required: bool = True):
         """A bilingual text field {en: …, zh-hk: …}; returns {} when missing or wrong."""
@@ -218,20 +233,20 @@ class _Checker:
         line = line_of(value, line_of(parent, 1))
         if value is None:
             if required:
-                self.error(line_of(parent, 1), f"'{name}' is missing: give it as {{en: …, zh-hk: …}}")
+                self.error(line_of(parent, 1), N_("'%(field)s' is missing: give it as {en: …, zh-hk: …}"), field=name)
             return {}
         if not isinstance(value, dict):
-            self.error(line, f"'{name}' must have one text per language (en: …, zh-hk: …)")
+            self.error(line, N_("'%(field)s' must have one text per language (en: …, zh-hk: …)"), field=name)
             return {}
         result = {}
         for lang in langs:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.error(line, f"'{name}' has no '{lang}' text")
+                self.error(line, N_("'%(field)s' has no '%(lang)s' text"), field=name, lang=lang)
             else:
                 result[lang] = text.strip()
         for extra in set(value) - set(LANGS):
-            self.error(line, f"'{name}': unknown language '{extra}' (use en and zh-hk)")
+            self.error(line, N_("'%(field)s': unknown language '%(lang)s' (use en and zh-hk)"), field=name, lang=extra)
         return result
 
     def steps(self, parent: dict, name: str) -> dict[str, list[str]]:
@@ -239,27 +254,29 @@ class _Checker:
         value = parent.get(name)
         line = line_of(value, line_of(parent, 1))
         if value is None:
-            self.error(line_of(parent, 1), f"'{name}' is missing: give a list per language")
+            self.error(line_of(parent, 1), N_("'%(field)s' is missing: give a list per language"), field=name)
             return {}
         if not isinstance(value, dict):
-            self.error(line, f"'{name}' must have a list per language (en: [...], zh-hk: [...])")
+            self.error(line, N_("'%(field)s' must have a list per language (en: [...], zh-hk: [...])"), field=name)
             return {}
         result = {}
         for lang in LANGS:
             entries = value.get(lang)
             good = isinstance(entries, list) and entries and all(isinstance(e, str) and e.strip() for e in entries)
             if not good:
-                self.error(line, f"'{name}' needs a non-empty list of '{lang}' texts")
+                self.error(line, N_("'%(field)s' needs a non-empty list of '%(lang)s' texts"), field=name, lang=lang)
             else:
                 result[lang] = [e.strip() for e in entries]
         if len(result.get("en", [])) != len(result.get("zh-hk", [])) and len(result) == 2:
-            self.error(line, f"'{name}' has {len(result['en'])} English and {len(result['zh-hk'])} Chinese steps")
+            message = N_("'%(field)s' has %(english)s English and %(chinese)s Chinese steps")
+            self.error(line, message, field=name, english=len(result["en"]), chinese=len(result["zh-hk"]))
         return result
 
     def integer(self, parent: dict, name: str, default: int | None = None, low: int = 0, high: int = 10_000):
         value = parent.get(name, default)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error(line_of(parent, 1), f"'{name}' must be a whole number from {low} to {high}")
+            message = N_("'%(field)s' must be a whole number from %(low)s to %(high)s")
+            self.error(line_of(parent, 1), message, field=name, low=low, high=high)
             return default if default is not None else low
         return value
 
@@ -275,17 +292,18 @@ def parse_tool(
     data = load_with_lines(text, shown_as)
     check = _Checker(shown_as)
     if not isinstance(data, dict):
-        raise ContentError(Problem(shown_as, 1, "a self-check file must be 'field: value' lines (see README.md)"))
+        raise ContentError(Problem(shown_as, 1, N_("a self-check file must be 'field: value' lines (see README.md)")))
     tool_id = data.get("id")
     if tool_id != expected_id or not isinstance(tool_id, str) or not ID.match(tool_id):
-        check.error(1, f"'id' must be '{expected_id}' (the file name), lower-case letters, digits and '-'")
+        message = N_("'id' must be '%(id)s' (the file name), lower-case letters, digits and '-'")
+        check.error(1, message, id=expected_id)
     kind = data.get("kind")
     if kind not in KINDS:
-        check.error(data.line, f"'kind' must be one of: {', '.join(KINDS)}")
+        check.error(data.line, N_("'kind' must be one of: %(known)s"), known=", ".join(KINDS))
 
     item_languages = data.get("item_languages", list(LANGS))
     if not isinstance(item_languages, list) or "en" not in item_languages or set(item_languages) - set(LANGS):
-        check.error(data.line, "'item_languages' must be [en] or [en, zh-hk]")
+        check.error(data.line, N_("'item_languages' must be [en] or [en, zh-hk]"))
         item_languages = ["en"]
     item_languages = [lang for lang in LANGS if lang in item_languages]
     english_only_reason = {}
@@ -297,35 +315,37 @@ def parse_tool(
     if kind == "validated":
         for name in ("citation", "licence"):
             if not str(data.get(name) or "").strip():
-                check.error(data.line, f"a validated instrument needs '{name}' (see shared/reference/selfcheck.md)")
+                message = N_("a validated instrument needs '%(field)s' (see shared/reference/selfcheck.md)")
+                check.error(data.line, message, field=name)
     if kind == "validated" and str(data.get("translated_by_us", "")).lower() in ("true", "yes"):
-        check.error(data.line, "never translate a validated instrument ourselves: use a published wording")
+        check.error(data.line, N_("never translate a validated instrument ourselves: use a published wording"))
 
     items = _parse_items(check, data, item_langs)
     scoring = data.get("scoring") if isinstance(data.get("scoring"), dict) else LineDict()
     if not isinstance(data.get("scoring"), dict):
-        check.error(data.line, "'scoring' is missing: give at least 'method: sum'")
+        check.error(data.line, N_("'scoring' is missing: give at least 'method: sum'"))
     if scoring.get("method", "sum") != "sum":
-        check.error(line_of(scoring, data.line), "scoring 'method' must be 'sum' (the only rule we support)")
+        check.error(line_of(scoring, data.line), N_("scoring 'method' must be 'sum' (the only rule we support)"))
     multiplier = check.integer(scoring, "multiplier", 1, 1, 100)
     reverse = scoring.get("reverse_items", [])
     if not isinstance(reverse, list):
-        check.error(line_of(scoring, data.line), "'reverse_items' must be a list of item ids")
+        check.error(line_of(scoring, data.line), N_("'reverse_items' must be a list of item ids"))
         reverse = []
     known = {item.id for item in items}
     for item_id in reverse:
         if item_id not in known:
-            check.error(line_of(reverse, line_of(scoring, 1)), f"reverse_items: no item '{item_id}'")
+            check.error(line_of(reverse, line_of(scoring, 1)), N_("reverse_items: no item '%(item)s'"), item=item_id)
     for item in items:
         item.reverse = item.id in reverse
 
     related_tags = data.get("related_tags", [])
     if not isinstance(related_tags, list) or not all(isinstance(t, str) for t in related_tags):
-        check.error(data.line, "'related_tags' must be a list of tag ids from content/tags.yml")
+        check.error(data.line, N_("'related_tags' must be a list of tag ids from content/tags.yml"))
         related_tags = []
     for tag in related_tags:
         if known_tags is not None and tag not in known_tags:
-            check.error(line_of(related_tags, data.line), f"related_tags: '{tag}' is not in content/tags.yml")
+            message = N_("related_tags: '%(tag)s' is not in content/tags.yml")
+            check.error(line_of(related_tags, data.line), message, tag=tag)
 
     tool = Tool(
         id=str(tool_id),
@@ -355,9 +375,8 @@ def parse_tool(
     )
     for key in tool.hotlines:
         if known_hotlines is not None and key not in known_hotlines:
-            check.error(
-                line_of(data.get("hotlines"), data.line), f"hotlines: '{key}' is not an id in content/hotlines.yml"
-            )
+            message = N_("hotlines: '%(hotline)s' is not an id in content/hotlines.yml")
+            check.error(line_of(data.get("hotlines"), data.line), message, hotline=key)
     if items:
         tool.bands = _parse_bands(check, data, tool, known_tags, known_hotlines)
     tool.alerts = _parse_alerts(check, data, known)
@@ -369,29 +388,33 @@ def parse_tool(
 def _string_list(check: _Checker, data: dict, name: str) -> list[str]:
     value = data.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        check.error(line_of(value, line_of(data, 1)), f"'{name}' must be a list of ids")
+        check.error(line_of(value, line_of(data, 1)), N_("'%(field)s' must be a list of ids"), field=name)
         return []
     return list(value)
 
 
-def _parse_options(check: _Checker, raw: Any, line: int, langs: tuple[str, ...], where: str) -> list[Option]:
+def _parse_options(
+    check: _Checker, raw: Any, line: int, langs: tuple[str, ...], owner: tuple[str, str]
+) -> list[Option]:
+    """The response options of ``owner``: ("option set" or "item", its name)."""
+    kind, name = owner
     if not isinstance(raw, list) or len(raw) < 2:
-        check.error(line, f"{where} needs at least two response options")
+        check.error(line, OPTION_MESSAGES[kind, "too few"], name=name)
         return []
     if len(raw) > MAX_OPTIONS:
-        check.error(line, f"{where} has more than {MAX_OPTIONS} options")
+        check.error(line, OPTION_MESSAGES[kind, "too many"], name=name, most=MAX_OPTIONS)
     options, seen = [], set()
     for entry in raw:
         entry_line = line_of(entry, line)
         if not isinstance(entry, dict):
-            check.error(entry_line, f"{where}: each option needs 'value' and 'label'")
+            check.error(entry_line, OPTION_MESSAGES[kind, "not an option"], name=name)
             continue
         value = entry.get("value")
         if isinstance(value, bool) or not isinstance(value, int) or not -100 <= value <= 100:
-            check.error(entry_line, f"{where}: option 'value' must be a whole number (its score)")
+            check.error(entry_line, OPTION_MESSAGES[kind, "bad value"], name=name)
             continue
         if value in seen:
-            check.error(entry_line, f"{where}: two options have the value {value}")
+            check.error(entry_line, OPTION_MESSAGES[kind, "same value"], name=name, value=value)
             continue
         seen.add(value)
         options.append(Option(value, check.text(entry, "label", langs)))
@@ -402,42 +425,43 @@ def _parse_items(check: _Checker, data: dict, langs: tuple[str, ...]) -> list[It
     option_sets: dict[str, list[Option]] = {}
     raw_sets = data.get("option_sets", {})
     if not isinstance(raw_sets, dict):
-        check.error(data.line, "'option_sets' must map a name to a list of options")
+        check.error(data.line, N_("'option_sets' must map a name to a list of options"))
         raw_sets = {}
     for name, raw in raw_sets.items():
         line = line_of(raw, line_of(raw_sets, 1))
-        option_sets[name] = _parse_options(check, raw, line, langs, f"option set '{name}'")
+        option_sets[name] = _parse_options(check, raw, line, langs, ("option set", name))
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:
-        check.error(data.line, "'items' is missing: list the questions (- id: …, text: …, options: …)")
+        check.error(data.line, N_("'items' is missing: list the questions (- id: …, text: …, options: …)"))
         return []
     if len(raw_items) > MAX_ITEMS:
-        check.error(line_of(raw_items, 1), f"more than {MAX_ITEMS} items")
+        check.error(line_of(raw_items, 1), N_("more than %(most)s items"), most=MAX_ITEMS)
     items, seen = [], set()
     for raw in raw_items:
         line = line_of(raw, line_of(raw_items, 1))
         if not isinstance(raw, dict):
-            check.error(line, "each item needs 'id', 'text' and 'options'")
+            check.error(line, N_("each item needs 'id', 'text' and 'options'"))
             continue
         item_id = raw.get("id")
         if not isinstance(item_id, str) or not ITEM_ID.match(item_id):
-            check.error(line, "item 'id' must be short: lower-case letters, digits, '-' or '_'")
+            check.error(line, N_("item 'id' must be short: lower-case letters, digits, '-' or '_'"))
             continue
         if item_id in seen:
-            check.error(line, f"two items have the id '{item_id}'")
+            check.error(line, N_("two items have the id '%(item)s'"), item=item_id)
             continue
         seen.add(item_id)
         options_ref = raw.get("options")
         if isinstance(options_ref, str):
             options = option_sets.get(options_ref)
             if options is None:
-                check.error(line, f"item '{item_id}': no option set '{options_ref}' under option_sets")
+                message = N_("item '%(item)s': no option set '%(set)s' under option_sets")
+                check.error(line, message, item=item_id, set=options_ref)
                 options = []
         elif options_ref is None:
-            check.error(line, f"item '{item_id}' has no options")
+            check.error(line, N_("item '%(item)s' has no options"), item=item_id)
             options = []
         else:
-            options = _parse_options(check, options_ref, line, langs, f"item '{item_id}'")
+            options = _parse_options(check, options_ref, line, langs, ("item", item_id))
         if not options:
             continue
         items.append(Item(item_id, check.text(raw, "text", langs), options))
@@ -449,17 +473,17 @@ def _parse_bands(
 ) -> list[Band]:
     raw_bands = data.get("bands")
     if not isinstance(raw_bands, list) or not raw_bands:
-        check.error(data.line, "'bands' is missing: list the result bands (- min: …, max: …)")
+        check.error(data.line, N_("'bands' is missing: list the result bands (- min: …, max: …)"))
         return []
     bands = []
     for raw in raw_bands:
         line = line_of(raw, line_of(raw_bands, 1))
         if not isinstance(raw, dict):
-            check.error(line, "each band needs min, max, key, label, meaning and next_steps")
+            check.error(line, N_("each band needs min, max, key, label, meaning and next_steps"))
             continue
         low, high = raw.get("min"), raw.get("max")
         if any(isinstance(v, bool) or not isinstance(v, int) for v in (low, high)) or low > high:
-            check.error(line, "band 'min' and 'max' must be whole numbers with min <= max")
+            check.error(line, N_("band 'min' and 'max' must be whole numbers with min <= max"))
             continue
         band = Band(
             min=low,
@@ -474,10 +498,10 @@ def _parse_bands(
         )
         for tag in band.related_tags:
             if known_tags is not None and tag not in known_tags:
-                check.error(line, f"related_tags: '{tag}' is not in content/tags.yml")
+                check.error(line, N_("related_tags: '%(tag)s' is not in content/tags.yml"), tag=tag)
         for key in band.hotlines:
             if known_hotlines is not None and key not in known_hotlines:
-                check.error(line, f"hotlines: '{key}' is not an id in content/hotlines.yml")
+                check.error(line, N_("hotlines: '%(hotline)s' is not an id in content/hotlines.yml"), hotline=key)
         band.line = line  # type: ignore[attr-defined] - only for the coverage messages below
         bands.append(band)
     _check_coverage(check, bands, tool, line_of(raw_bands, 1))
@@ -489,17 +513,21 @@ def _check_coverage(check: _Checker, bands: list[Band], tool: Tool, line: int) -
     low, high = tool.score_range
     ordered = sorted(bands, key=lambda b: b.min)
     if ordered and ordered[0].min > low:
-        check.error(ordered[0].line, f"bands start at {ordered[0].min} but the lowest possible score is {low}")
+        message = N_("bands start at %(start)s but the lowest possible score is %(low)s")
+        check.error(ordered[0].line, message, start=ordered[0].min, low=low)
     if ordered and ordered[-1].max < high:
-        check.error(ordered[-1].line, f"bands end at {ordered[-1].max} but the highest possible score is {high}")
+        message = N_("bands end at %(end)s but the highest possible score is %(high)s")
+        check.error(ordered[-1].line, message, end=ordered[-1].max, high=high)
     for before, after in zip(ordered, ordered[1:], strict=False):
         if after.min <= before.max:
-            check.error(after.line, f"band {after.min}-{after.max} overlaps band {before.min}-{before.max}")
+            message = N_("band %(band)s overlaps band %(other)s")
+            check.error(after.line, message, band=f"{after.min}-{after.max}", other=f"{before.min}-{before.max}")
         elif after.min > before.max + 1:
-            check.error(after.line, f"gap: no band covers {before.max + 1}-{after.min - 1}")
+            check.error(after.line, N_("gap: no band covers %(scores)s"), scores=f"{before.max + 1}-{after.min - 1}")
     for band in ordered:
         if band.max < low or band.min > high:
-            check.error(band.line, f"band {band.min}-{band.max} is outside the possible scores {low}-{high}")
+            message = N_("band %(band)s is outside the possible scores %(scores)s")
+            check.error(band.line, message, band=f"{band.min}-{band.max}", scores=f"{low}-{high}")
     for band in bands:
         del band.line  # type: ignore[attr-defined]
 
@@ -507,29 +535,29 @@ def _check_coverage(check: _Checker, bands: list[Band], tool: Tool, line: int) -
 def _parse_alerts(check: _Checker, data: dict, known: set[str]) -> list[Alert]:
     raw_alerts = data.get("alerts", [])
     if not isinstance(raw_alerts, list):
-        check.error(data.line, "'alerts' must be a list")
+        check.error(data.line, N_("'alerts' must be a list"))
         return []
     alerts = []
     for raw in raw_alerts:
         line = line_of(raw, line_of(raw_alerts, 1))
         if not isinstance(raw, dict):
-            check.error(line, "each alert needs 'items', 'above' or 'at_most', and 'message'")
+            check.error(line, N_("each alert needs 'items', 'above' or 'at_most', and 'message'"))
             continue
         items = raw.get("items")
         if items == "all":
             items = sorted(known)
         if not isinstance(items, list) or not items:
-            check.error(line, "alert 'items' must be a list of item ids or 'all'")
+            check.error(line, N_("alert 'items' must be a list of item ids or 'all'"))
             continue
         for item_id in items:
             if item_id not in known:
-                check.error(line, f"alert: no item '{item_id}'")
+                check.error(line, N_("alert: no item '%(item)s'"), item=item_id)
         above, at_most = raw.get("above"), raw.get("at_most")
         if (above is None) == (at_most is None):
-            check.error(line, "an alert needs exactly one of 'above' or 'at_most'")
+            check.error(line, N_("an alert needs exactly one of 'above' or 'at_most'"))
             continue
         if any(v is not None and (isinstance(v, bool) or not isinstance(v, int)) for v in (above, at_most)):
-            check.error(line, "alert 'above' / 'at_most' must be a whole number")
+            check.error(line, N_("alert 'above' / 'at_most' must be a whole number"))
             continue
         alerts.append(Alert(list(items), above, at_most, bool(raw.get("crisis", False)), check.text(raw, "message")))
     return alerts

@@ -38,12 +38,22 @@ from ..content import (
     relative,
     split_front_matter,
 )
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, N_
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from .model import PAGES, SiteContact, SitePage
 
 SOURCE = "sitepages"
-FIELDS = {"title": "text", "summary": "text, one sentence", "reviewed": "a date like 2026-12-01"}
+FIELDS = ("title", "summary", "reviewed")
+MISSING_FIELD = {
+    "title": N_("missing field '%(field)s' (text)"),
+    "summary": N_("missing field '%(field)s' (text, one sentence)"),
+    "reviewed": N_("missing field '%(field)s' (a date like 2026-12-01)"),
+}
+WRONG_FIELD = {
+    "title": N_("'%(field)s' must be text"),
+    "summary": N_("'%(field)s' must be text, one sentence"),
+    "reviewed": N_("'%(field)s' must be a date like 2026-12-01"),
+}
 CONTACT_FIELDS = ("email", "expect")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -52,11 +62,6 @@ HREF = re.compile(r'href="([^"]*)"')
 RENDERED_ARTICLE = re.compile(r"^/(en|zh-hk)/articles/([a-z0-9][a-z0-9-]*)(#.*)?$")
 # Site paths that already carry their language, or are not pages (files, open data).
 NOT_LOCALISED = re.compile(r"^/(?:en|zh-hk|static|media|api)(?:/|$)")
-LINK_HELP = (
-    "write ../<page>/en.md for a site page, /articles/<slug> for an article, "
-    "/help for another page of the site, or a full https:// address"
-)
-PLACEHOLDER_HELP = "write the real address in content/site/contact.yml"
 
 
 @dataclass
@@ -104,8 +109,10 @@ def discover(content_dir: Path) -> Layout:
             Problem(
                 shown_root,
                 1,
-                "no site pages folder: About, Contact, Privacy and the other footer pages "
-                "are 'page not found' until content/site/ exists",
+                N_(
+                    "no site pages folder: About, Contact, Privacy and the other footer pages "
+                    "are 'page not found' until content/site/ exists"
+                ),
                 severity="warning",
             )
         )
@@ -117,7 +124,7 @@ def discover(content_dir: Path) -> Layout:
             Problem(
                 f"{shown_root}/contact.yml",
                 1,
-                "no contact file: the Contact page says that our e-mail address is not yet set",
+                N_("no contact file: the Contact page says that our e-mail address is not yet set"),
                 severity="warning",
             )
         )
@@ -125,14 +132,9 @@ def discover(content_dir: Path) -> Layout:
     for name in folders:
         shown_folder = f"{shown_root}/{name}"
         if name not in PAGES:
-            layout.problems.append(
-                Problem(
-                    shown_folder,
-                    1,
-                    f"not a site page: the site pages are {', '.join(PAGES)} "
-                    "(a new page needs its address added in portal/sitepages/model.py)",
-                )
-            )
+            message = N_("not a site page: the site pages are %(pages)s (a new page needs its address added in "
+                         "portal/sitepages/model.py)")  # fmt: skip
+            layout.problems.append(Problem(shown_folder, 1, message, params={"pages": ", ".join(PAGES)}))
             continue
         languages = []
         for file_name in sorted(os.listdir(root / name)):
@@ -141,14 +143,15 @@ def discover(content_dir: Path) -> Layout:
                 layout.pages.append(PageFile(name, stem, root / name / file_name, f"{shown_folder}/{file_name}"))
                 languages.append(stem)
             elif suffix == ".md":
-                layout.problems.append(
-                    Problem(f"{shown_folder}/{file_name}", 1, "not a language file: name it en.md or zh-hk.md")
-                )
+                message = N_("not a language file: name it en.md or zh-hk.md")
+                layout.problems.append(Problem(f"{shown_folder}/{file_name}", 1, message))
         for missing in (code for code in LANGUAGES if code not in languages):
             if languages:
-                message = f"unpaired: no {missing}.md yet; /{missing}/{name} shows the {languages[0]} version"
+                message = N_("unpaired: no %(missing)s.md yet; /%(missing)s/%(page)s shows the %(present)s version "
+                             "with a notice")  # fmt: skip
+                params = {"missing": missing, "page": name, "present": languages[0]}
                 layout.problems.append(
-                    Problem(f"{shown_folder}/{languages[0]}.md", 1, message + " with a notice", severity="warning")
+                    Problem(f"{shown_folder}/{languages[0]}.md", 1, message, severity="warning", params=params)
                 )
     for name in PAGES:
         if name not in folders:
@@ -156,8 +159,9 @@ def discover(content_dir: Path) -> Layout:
                 Problem(
                     f"{shown_root}/{name}/en.md",
                     1,
-                    f"missing: /en/{name} and /zh-hk/{name} are 'page not found' until this page exists",
+                    N_("missing: /en/%(page)s and /zh-hk/%(page)s are 'page not found' until this page exists"),
                     severity="warning",
+                    params={"page": name},
                 )
             )
     return layout
@@ -190,20 +194,25 @@ def _localise_links(
                 return f'href="/{link_lang}/{slug}{anchor}"'
             if slug not in targets.articles:
                 line = _line_of(body, slug, body_line)
-                problems.append(Problem(shown, line, f"broken link: no site page or article '{slug}'"))
+                message = N_("broken link: no site page or article '%(slug)s'")
+                problems.append(Problem(shown, line, message, params={"slug": slug}))
             return match.group(0)
         if href.startswith("mailto:") and is_placeholder_email(href[len("mailto:") :].split("?", 1)[0]):
             line = _line_of(body, href[len("mailto:") :], body_line)
-            problems.append(Problem(shown, line, f"placeholder e-mail address: {PLACEHOLDER_HELP}"))
+            message = N_("placeholder e-mail address: write the real address in content/site/contact.yml")
+            problems.append(Problem(shown, line, message))
             return match.group(0)
         if href.startswith("/") and not href.startswith("//") and not NOT_LOCALISED.match(href):
             return f'href="/{lang}{href}"'
         if href.startswith(("https://", "http://")) and is_placeholder_domain(urlsplit(html_unescape(href)).hostname):
             line = _line_of(body, href, body_line)
-            problems.append(Problem(shown, line, f"placeholder address '{href}': link to the real site"))
+            message = N_("placeholder address '%(href)s': link to the real site")
+            problems.append(Problem(shown, line, message, params={"href": href}))
         if href and not href.startswith(("#", "/")) and ":" not in href.split("/", 1)[0]:
             line = _line_of(body, href, body_line)
-            problems.append(Problem(shown, line, f"link '{href}' leads nowhere: {LINK_HELP}"))
+            message = N_("link '%(href)s' leads nowhere: write ../<page>/en.md for a site page, /articles/<slug> for "
+                         "an article, /help for another page of the site, or a full https:// address")  # fmt: skip
+            problems.append(Problem(shown, line, message, params={"href": href}))
         return match.group(0)
 
     return HREF.sub(rewrite, html), problems
@@ -222,34 +231,34 @@ def parse_page(
     values: dict[str, Any] = {}
     for name in meta:
         if name not in FIELDS:
-            problems.append(
-                Problem(
-                    shown, field_line(text, str(name)), f"unknown field '{name}' (the fields are {', '.join(FIELDS)})"
-                )
-            )
-    for name, kind in FIELDS.items():
+            message = N_("unknown field '%(field)s' (the fields are %(known)s)")
+            params = {"field": name, "known": ", ".join(FIELDS)}
+            problems.append(Problem(shown, field_line(text, str(name)), message, params=params))
+    for name in FIELDS:
         value = meta.get(name)
         if value is None or value == "":
-            problems.append(Problem(shown, field_line(text, name, 2), f"missing field '{name}' ({kind})"))
+            problems.append(Problem(shown, field_line(text, name, 2), MISSING_FIELD[name], params={"field": name}))
         elif name == "reviewed":
             parsed = _date(value)
             if parsed is None:
-                problems.append(Problem(shown, field_line(text, name), f"'{name}' must be {kind}"))
+                problems.append(Problem(shown, field_line(text, name), WRONG_FIELD[name], params={"field": name}))
             values[name] = parsed
         elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            problems.append(Problem(shown, field_line(text, name), f"'{name}' must be {kind}"))
+            problems.append(Problem(shown, field_line(text, name), WRONG_FIELD[name], params={"field": name}))
         else:
             values[name] = str(value).strip()
 
     rendered = MarkdownRenderer(item.lang, lambda name: name, phones).render(body)
     for name in rendered.images:
-        problems.append(Problem(shown, _line_of(body, name, body_line), f"image '{name}': site pages have no images"))
+        message = N_("image '%(image)s': site pages have no images")
+        problems.append(Problem(shown, _line_of(body, name, body_line), message, params={"image": name}))
     html, link_problems = _localise_links(rendered.html, item.lang, targets, body, body_line, shown)
     problems += link_problems
     for address in EMAIL_IN_TEXT.findall(body):
         if is_placeholder_email(address):
             line = _line_of(body, address, body_line)
-            problems.append(Problem(shown, line, f"placeholder e-mail address '{address}': {PLACEHOLDER_HELP}"))
+            message = N_("placeholder e-mail address '%(address)s': write the real address in content/site/contact.yml")
+            problems.append(Problem(shown, line, message, params={"address": address}))
     if problems:
         raise ContentError(sorted(set(problems)))
     return {
@@ -280,21 +289,18 @@ def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]
     data = load_yaml_file(path, shown)
     text = read_text(path, shown)
     if not isinstance(data, dict):
-        raise ContentError(Problem(shown, 1, "contact.yml must be 'field: value' lines: email and expect"))
+        raise ContentError(Problem(shown, 1, N_("contact.yml must be 'field: value' lines: email and expect")))
     problems: list[Problem] = []
     for name in data:
         if name not in CONTACT_FIELDS:
-            problems.append(
-                Problem(
-                    shown,
-                    field_line(text, str(name)),
-                    f"unknown field '{name}' (the fields are {', '.join(CONTACT_FIELDS)})",
-                )
-            )
+            message = N_("unknown field '%(field)s' (the fields are %(known)s)")
+            params = {"field": name, "known": ", ".join(CONTACT_FIELDS)}
+            problems.append(Problem(shown, field_line(text, str(name)), message, params=params))
     email = data.get("email")
     email = "" if email is None else email
     if not isinstance(email, str) or (email.strip() and not EMAIL.match(email.strip())):
-        problems.append(Problem(shown, field_line(text, "email"), f"email '{email}' is not an e-mail address"))
+        message = N_("email '%(email)s' is not an e-mail address")
+        problems.append(Problem(shown, field_line(text, "email"), message, params={"email": email}))
         email = ""
     email = email.strip()
     expect = data.get("expect")
@@ -305,14 +311,14 @@ def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]
             Problem(
                 shown,
                 field_line(text, "expect"),
-                "'expect' needs a text for en and zh-hk: what happens after someone writes to us",
+                N_("'expect' needs a text for en and zh-hk: what happens after someone writes to us"),
             )
         )
     if problems:
         raise ContentError(problems)
     warnings = []
     if is_placeholder_email(email):
-        message = (
+        message = N_(
             "placeholder address: the Contact page says our e-mail address is not yet set; write the real address here"
         )
         warnings.append(Problem(shown, field_line(text, "email"), message, severity="warning"))

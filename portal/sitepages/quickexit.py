@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..content import ContentError, Problem, Progress, SyncReport, field_line, load_yaml_file, read_text, relative
 from ..db import get_session
+from ..i18n import N_
 from .model import QuickExitTag
 
 FLAG = "quick_exit"
@@ -44,7 +45,8 @@ def parse_flags(content_dir: Path) -> tuple[set[str] | None, list[Problem]]:
             continue
         if not isinstance(labels[FLAG], bool):
             line = field_line(text, str(key))
-            problems.append(Problem(shown, line, f"tag '{key}': {FLAG} must be true or false"))
+            message = N_("tag '%(tag)s': %(flag)s must be true or false")
+            problems.append(Problem(shown, line, message, params={"tag": key, "flag": FLAG}))
         elif labels[FLAG]:
             flagged.add(str(key))
     if problems:
@@ -54,8 +56,9 @@ def parse_flags(content_dir: Path) -> tuple[set[str] | None, list[Problem]]:
             Problem(
                 shown,
                 1,
-                f"no tag has '{FLAG}: true': only the help page and the self-checks show 'Exit this page'",
+                N_("no tag has '%(flag)s: true': only the help page and the self-checks show 'Exit this page'"),
                 severity="warning",
+                params={"flag": FLAG},
             )
         )
     return flagged, problems

@@ -151,6 +151,10 @@ BESIDE_GOOD_FILES = [
     Broken("events/c-ev-colon/en.md", event("Corpus talk", "Talk: sleep"), 2, "put the title in quotes"),
     Broken("events/c-ev-fence/en.md", event("free: true\n---\n", "free: true\n"), 1, "closes them"),
     Broken("events/c-ev-twice/en.md", event("free: true\n", "free: true\ndistrict: wan-chai\n"), 10, "written twice"),
+    Broken("events/c-ev-img-ext/en.md", event("A talk.", "![Hall](https://img.example.org/a.png)"), 11, "another site"),
+    Broken("events/c-ev-img/en.md", event("A talk.", "![The hall](hall.png)"), 11, "have no images"),
+    Broken("events/c-ev-link/en.md", event("A talk.", "See [this](/no-such-page)."), 11, "leads to no page"),
+    Broken("events/c-ev-path/en.md", event("A talk.", "From content/hotlines.yml."), 11, "internal path"),
     Broken("partners/c-p-website.yml", partner("https://partner", "ftp://partner"), 3, "website"),
     Broken("partners/c-p-colon.yml", partner("Corpus partner", "Corpus: partner"), 1, "put the name_en in quotes"),
     Broken("partners/c-p-bracket.yml", partner("feeds: []", "feeds: [https://x.example.org/feed"), 4, "brackets"),
@@ -325,6 +329,7 @@ SINGLE_FILES = [
     Single("data", "districts.yml", "\n- id:", "\n - id:", None, ""),
     Single("site", "site/contact.yml", "email: editors", "email: editors\nemail: editors", 9, "written twice"),
     Single("site", "site/privacy/en.md", "reviewed: ", "reviewed: 2026-02-30\nx: ", None, "not a real date"),
+    Single("site", "site/privacy/en.md", "\n---\n", "\n---\nSee content/hotlines.yml.\n", None, "internal path"),
     Single("centres", "centres/centres.csv", "swd-aberdeen,", "swd-aberdeen,", None, "Big5", "big5hkscs"),
     Single(
         "centres",

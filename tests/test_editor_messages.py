@@ -184,7 +184,24 @@ class MessageChecker:
             if found:
                 return all(self.acceptable(value, value) for value in found)
         found = self.bindings(name, self.tree)
-        return bool(found) and all(self.acceptable(value, value) for value in found)
+        if not found:
+            return self.imported_acceptable(name)
+        return all(self.acceptable(value, value) for value in found)
+
+    def imported_acceptable(self, name: str) -> bool:
+        """A name imported from another module of ours (``from ..body_checks import MESSAGE``) bound there
+        to an ``N_`` literal."""
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ImportFrom) and node.level and any(a.name == name for a in node.names):
+                base = self.path.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                source = base.joinpath(*(node.module or "").split(".")).with_suffix(".py")
+                if source.is_file():
+                    other = MessageChecker(source)
+                    found = other.bindings(name, other.tree)
+                    return bool(found) and all(other.acceptable(value, value) for value in found)
+        return False
 
     def carrier_acceptable(self, name: str, at: ast.AST) -> bool:
         function = self.enclosing_function(at) or self.tree

@@ -15,15 +15,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
+from ..body_checks import (
+    OTHER_SITE_IMAGE,
+    image_problems,
+    internal_path_problems,
+    is_off_site,
+    line_of,
+    site_link_problems,
+)
 from ..content import (
     ContentError,
     FileTracker,
@@ -51,9 +55,6 @@ HK = ZoneInfo("Asia/Hong_Kong")
 TITLE_LIMITS = {"en": 90, "zh-hk": 40}
 # Both language files of one article must say the same about these (an error otherwise).
 SHARED_FIELDS = ("category", "tags", "published", "review_due")
-# An internal path ("content/hotlines.yml") means nothing to readers; links and code are not text.
-CONTENT_PATH = re.compile(r"(?<![\w/.-])content/[\w./-]*\w")
-HREF = re.compile(r'href="(/[^"/][^"]*|/)"')
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # "published" is a moment: a date (00:00) or a date and time, Hong Kong time; a future one schedules the article.
@@ -232,10 +233,8 @@ def today_hk() -> date:
 def _image_problems(item: ArticleFile, values: dict[str, Any], text: str) -> list[Problem]:
     """The cover image: a file beside the article (the CSP blocks other sites' images), with alt text."""
     problems, image, line = [], values["image"], field_line(text, "image")
-    if urlsplit(image).scheme or image.startswith("//"):
-        message = N_("image '%(image)s' is on another site: the browser blocks it (our security policy); "
-                     "save the image beside this file and write its file name")  # fmt: skip
-        problems.append(Problem(item.shown_as, line, message, params={"image": image}))
+    if is_off_site(image):
+        problems.append(Problem(item.shown_as, line, OTHER_SITE_IMAGE, params={"image": image}))
     elif not (item.path.parent / image).is_file():
         message = N_("image '%(image)s' not found beside this file")
         problems.append(Problem(item.shown_as, line, message, params={"image": image}))
@@ -271,46 +270,11 @@ def _body_problems(item: ArticleFile, body: str, body_line: int, rendered: Any, 
         path = item.path.parent / name
         if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
             message = N_("missing image '%(image)s': save it beside this file (png, jpg, gif, svg or webp)")
-            problems.append(Problem(item.shown_as, _line_of(body, name, body_line), message, params={"image": name}))
-    for match in re.finditer(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)", body):
-        alt, src = match.group(1).strip(), match.group(2)
-        line = body_line + body[: match.start()].count("\n")
-        if urlsplit(src).scheme or src.startswith("//"):
-            message = N_("image '%(image)s' is on another site: the browser blocks it (our security policy); "
-                         "save the image beside this file and write its file name")  # fmt: skip
-            problems.append(Problem(item.shown_as, line, message, params={"image": src}))
-        if not alt:
-            message = N_("image '%(image)s' has no description: write what it shows between the brackets, "
-                         "like ![A parent reading with a child](%(image)s)")  # fmt: skip
-            problems.append(Problem(item.shown_as, line, message, params={"image": src}))
-    for href in HREF.findall(rendered.html):
-        if not _resolves(href, item.lang):
-            message = N_("link '%(link)s' leads to no page of this site: check the address (e.g. /help, /events, "
-                         "/centres, or ../<article>/en.md for an article)")  # fmt: skip
-            problems.append(Problem(item.shown_as, _line_of(body, href.split("#")[0], body_line), message,
-                                    params={"link": href}))  # fmt: skip
-    for match in CONTENT_PATH.finditer(f"{title}\n{rendered.plain_text}"):
-        message = N_("readers would see the internal path '%(path)s': write what it means for them instead "
-                     "(e.g. 'the hotlines page'), or leave it out")  # fmt: skip
-        line = _line_of(body, match.group(0), body_line) if match.group(0) in body else field_line(body, "title")
-        problems.append(Problem(item.shown_as, line, message, params={"path": match.group(0)}))
+            problems.append(Problem(item.shown_as, line_of(body, name, body_line), message, params={"image": name}))
+    problems += image_problems(item.shown_as, body, body_line)
+    problems += site_link_problems(item.shown_as, rendered.html, body, body_line)
+    problems += internal_path_problems(item.shown_as, title, rendered.plain_text, body, body_line)
     return problems
-
-
-def _resolves(href: str, lang: str) -> bool:
-    """Whether a site path (as rendered) is a page of this site; true when there is no app to ask."""
-    if not has_app_context():
-        return True
-    path = urlsplit(href).path or "/"
-    if path.startswith(("/static/", "/media/")):
-        return True
-    try:
-        current_app.url_map.bind("localhost").match(path, method="GET")
-    except RequestRedirect:
-        return True
-    except HTTPException:
-        return False
-    return True
 
 
 def _reading_minutes(text: str) -> int:
@@ -378,7 +342,7 @@ def parse_article(
     for target in rendered.links:
         if target not in known_slugs:
             message = N_("broken link: no article '%(slug)s' (the folder content/articles/%(slug)s does not exist)")
-            problems.append(Problem(shown, _line_of(body, target, body_line), message, params={"slug": target}))
+            problems.append(Problem(shown, line_of(body, target, body_line), message, params={"slug": target}))
     problems += _body_problems(item, body, body_line, rendered, values.get("title", ""))
 
     errors = [p for p in problems if p.severity == "error"]
@@ -407,11 +371,6 @@ def parse_article(
         "warnings": [p for p in problems if p.severity == "warning"],
         "field_lines": {name: field_line(text, name) for name in (*SHARED_FIELDS, "reviewed")},
     }
-
-
-def _line_of(body: str, needle: str, body_line: int) -> int:
-    index = body.find(needle)
-    return body_line + (body[:index].count("\n") if index >= 0 else 0)
 
 
 def shared_facts(values: dict[str, Any]) -> dict[str, Any]:

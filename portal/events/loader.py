@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..body_checks import image_problems, internal_path_problems, line_of, site_link_problems
 from ..content import (
     ContentError,
     FileTracker,
@@ -228,6 +229,19 @@ def discover(content_dir: Path) -> tuple[list[EventFolder], list[Problem]]:
     return found, problems
 
 
+def _description_problems(shown: str, body: str, body_line: int, rendered: Any, title: str) -> list[Problem]:
+    """What readers would meet in the description: images (events have none of their own), links to no
+    page of this site, internal paths."""
+    problems = []
+    for name in rendered.images:
+        message = N_("image '%(image)s': event descriptions have no images")
+        problems.append(Problem(shown, line_of(body, name, body_line), message, params={"image": name}))
+    problems += image_problems(shown, body, body_line)
+    problems += site_link_problems(shown, rendered.html, body, body_line)
+    problems += internal_path_problems(shown, title, rendered.plain_text, body, body_line)
+    return problems
+
+
 def parse_event(
     folder: EventFolder, partners: set[str], districts: set[str], today: date, phones: PhoneBook | None = None
 ) -> dict[str, Any]:
@@ -239,7 +253,7 @@ def parse_event(
     for lang, path in folder.files.items():
         shown = folder.shown[lang]
         text = read_text(path, shown)
-        meta, body, _ = split_front_matter(text, shown)
+        meta, body, body_line = split_front_matter(text, shown)
         suffix = "zh" if lang == "zh-hk" else "en"
         for name, value in meta.items():
             line = field_line(text, str(name))
@@ -254,7 +268,9 @@ def parse_event(
                 problems.append(Problem(shown, line, N_("unknown field '%(field)s'"), params={"field": name}))
         if not values.get(f"title_{suffix}"):
             problems.append(Problem(shown, field_line(text, "title", 2), N_("missing field 'title'")))
-        values[f"description_{suffix}"] = MarkdownRenderer(lang, lambda name: name, phones).render(body).html
+        rendered = MarkdownRenderer(lang, lambda name: name, phones).render(body)
+        values[f"description_{suffix}"] = rendered.html
+        problems += _description_problems(shown, body, body_line, rendered, values.get(f"title_{suffix}", ""))
     first_shown = next(iter(folder.shown.values()))
 
     def where(name: str) -> tuple[str, int]:

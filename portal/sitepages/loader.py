@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..body_checks import internal_path_problems
 from ..config import is_placeholder_domain, is_placeholder_email
 from ..content import (
     ContentError,
@@ -254,6 +255,7 @@ def parse_page(
         problems.append(Problem(shown, _line_of(body, name, body_line), message, params={"image": name}))
     html, link_problems = _localise_links(rendered.html, item.lang, targets, body, body_line, shown)
     problems += link_problems
+    problems += internal_path_problems(shown, str(values.get("title", "")), rendered.plain_text, body, body_line)
     for address in EMAIL_IN_TEXT.findall(body):
         if is_placeholder_email(address):
             line = _line_of(body, address, body_line)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from typing import Protocol, TypeVar
 from urllib.parse import unquote
 
 from flask import abort
@@ -19,6 +20,8 @@ FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 MAX_ID = 2**31 - 1  # the smallest integer column of the two databases
 MAX_PAGE = 10_000
+
+P = TypeVar("P", bound="Paged")
 
 _INTEGER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
@@ -66,6 +69,20 @@ def page_number(args: Mapping[str, str], name: str = "page") -> int:
     if number is None:
         abort(404)
     return number
+
+
+class Paged(Protocol):
+    page: int
+
+    @property
+    def pages(self) -> int: ...
+
+
+def existing_page(found: P) -> P:
+    """``found`` when its page exists (page 1 always does, even empty); a page past the last is a 404."""
+    if found.page > found.pages:
+        abort(404)
+    return found
 
 
 _UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")

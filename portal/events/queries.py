@@ -148,8 +148,8 @@ def past_query(filters: Filters, now: datetime) -> Select:
 
 def paginate(session: Session, query: Select, page: int, per_page: int = PER_PAGE) -> Page:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    if (page - 1) * per_page >= max(total, 1):  # past the last page: the view answers 404
+        return Page([], page, per_page, total)
     items = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
     return Page(items, page, per_page, total)
 

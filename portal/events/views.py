@@ -19,7 +19,7 @@ from ..cache import page_params
 from ..db import get_session
 from ..districts import all_districts
 from ..i18n import current_lang
-from ..params import page_number
+from ..params import existing_page, page_number
 from ..templating import absolute_url
 from . import export, queries
 from .model import AUDIENCES, Event, Partner
@@ -90,7 +90,9 @@ def _filters() -> queries.Filters:
 @page_params(*FILTER_PARAMS, "page")
 def index():
     session, filters = get_session(), _filters()
-    page = queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), page_number(request.args))
+    page = existing_page(
+        queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), page_number(request.args))
+    )
     return render_template("events/list.html", page=page, past=False, **_common(session, filters))
 
 
@@ -98,7 +100,9 @@ def index():
 @page_params(*FILTER_PARAMS, "page")
 def past():
     session, filters = get_session(), _filters()
-    page = queries.paginate(session, queries.past_query(filters, queries.now_utc()), page_number(request.args))
+    page = existing_page(
+        queries.paginate(session, queries.past_query(filters, queries.now_utc()), page_number(request.args))
+    )
     return render_template("events/list.html", page=page, past=True, **_common(session, filters))
 
 

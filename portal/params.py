@@ -9,7 +9,8 @@ which return None (or abort with a 404) for anything else.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Protocol, TypeVar
 from urllib.parse import unquote
@@ -58,6 +59,19 @@ def iso_month(value: str | None) -> date | None:
     if not 1 <= month <= 12 or not FIRST_DAY.year <= year <= LAST_DAY.year:
         return None
     return date(year, month, 1)
+
+
+def text(value: str | None, max_chars: int) -> str:
+    """Free text as a view may use it: control and format characters removed (PostgreSQL refuses NUL
+    in a query, and bidi overrides or escapes must not come back on a page), trimmed, at most ``max_chars``."""
+    raw = (value or "")[: max_chars * 4]
+    return "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C").strip()[:max_chars]
+
+
+def choice(value: str | None, allowed: Collection[str]) -> str:
+    """``value`` when it is one of ``allowed`` (an enum filter), else "" (as if it was not given)."""
+    text = (value or "").strip()
+    return text if text in allowed else ""
 
 
 def page_number(args: Mapping[str, str], name: str = "page") -> int:

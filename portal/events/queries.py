@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..params import iso_day, iso_month
+from ..params import choice, iso_day, iso_month, text
 from .model import AUDIENCES, Event, NewsItem, Partner, PartnerFeed
 
 HK = ZoneInfo("Asia/Hong_Kong")
@@ -34,16 +35,16 @@ class Filters:
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_args(cls, args: Any) -> Filters:
-        mode = args.get("mode", "")
-        audience = args.get("audience", "")
+    def from_args(cls, args: Any, districts: Collection[str] | None = None) -> Filters:
+        """The filters in ``args``; a district not in ``districts`` (when given) is dropped, like any unknown value."""
+        district = text(args.get("district"), 40)
         return cls(
-            district=args.get("district", "").strip(),
+            district=district if districts is None else choice(district, districts),
             start=iso_day(args.get("from")),
             end=iso_day(args.get("to")),
-            audience=audience if audience in AUDIENCES else "",
-            topic=args.get("topic", "").strip()[:60],
-            mode=mode if mode in ("online", "in-person") else "",
+            audience=choice(args.get("audience"), AUDIENCES),
+            topic=text(args.get("topic"), 60),
+            mode=choice(args.get("mode"), ("online", "in-person")),
             free=args.get("free") in ("1", "on", "true", "yes"),
         )
 
@@ -156,6 +157,12 @@ def paginate(session: Session, query: Select, page: int, per_page: int = PER_PAG
 
 def upcoming(session: Session, filters: Filters | None = None, limit: int = 500, now: datetime | None = None):
     return list(session.scalars(upcoming_query(filters or Filters(), now or now_utc()).limit(limit)))
+
+
+def topic_in_use(session: Session, topic: str) -> bool:
+    """Whether any visible event has ``topic`` (stops at the first; cheaper than listing every topic)."""
+    query = select(Event.id).where(Event.hidden.is_(False), _in_list(Event.topics, topic)).limit(1)
+    return session.scalar(query) is not None
 
 
 def topics_in_use(session: Session) -> list[str]:

@@ -7,7 +7,7 @@ PO := translations/zh_Hant_HK/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations compile-translations check sync preview lint bench clean
+.PHONY: run test install translations compile-translations check sync preview lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ preview: install compile-translations
 
 lint: install
 	$(BIN)/ruff check portal tests bench
+
+## make fuzz: the fuzz targets in tests/fuzz (feed parse + store, front matter + article loader), each for
+## FUZZ_SECONDS; not part of `make test`. A crash is listed with the shortest input that caused it.
+FUZZ_SECONDS ?= 60
+fuzz: install compile-translations
+	PORTAL_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -s -p no:cacheprovider --timeout=0 tests/fuzz
 
 bench: install compile-translations
 	$(BIN)/python bench/run_all.py

@@ -20,6 +20,7 @@ BENCHMARKS = [
     ("bench_search.py", [], ""),
     ("bench_feeds.py", [], ""),
     ("bench_recurrence.py", [], ""),
+    ("bench_cache_flood.py", [], ""),
     ("bench_weight.py", ["/usr/bin/chromium"], "apt-get install chromium"),
     ("bench_pages.py", ["wrk", "nginx"], "apt-get install wrk nginx"),
 ]

@@ -19,8 +19,11 @@ left alone for ``CACHE_RETRY_SECONDS`` and pages are rendered uncached.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import secrets
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -32,6 +35,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, current_app, g, request
 from flask_caching import Cache
+from flask_caching.backends.filesystemcache import FileSystemCache
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -77,7 +81,7 @@ def configure_cache(app: Flask) -> None:
         }
     else:
         config = {
-            "CACHE_TYPE": "FileSystemCache",
+            "CACHE_TYPE": "portal.cache.RoomyFileSystemCache",
             "CACHE_DIR": app.config["CACHE_DIR"],
             "CACHE_THRESHOLD": 20000,
         }
@@ -102,6 +106,35 @@ def _counter_config(app: Flask, pages: dict[str, Any]) -> dict[str, Any]:
     else:
         config["CACHE_DIR"] = app.config["COUNTER_CACHE_DIR"]
     return config
+
+
+class RoomyFileSystemCache(FileSystemCache):
+    """A file cache that, once full, frees a fifth of its room in one pass.
+
+    cachelib's own, when over ``CACHE_THRESHOLD``, reads every entry's header and removes the oldest
+    *one* on each store: once a flood of distinct pages had filled it, every page miss scanned 20,000
+    files (180-435 ms instead of 5-7 ms). Freeing many at once makes the scan rare (one in
+    ``threshold / 5`` stores), so a full cache costs what an empty one does.
+    """
+
+    KEEP = 0.8  # after pruning, the cache holds at most this share of its threshold
+
+    def _prune(self) -> None:
+        if not self._over_threshold():
+            return
+        now, entries = time.time(), []
+        for name in self._list_dir():
+            try:
+                with self._safe_stream_open(name, "rb") as f:
+                    expires = struct.unpack("I", f.read(4))[0]
+            except (OSError, EOFError, struct.error):
+                continue
+            entries.append((0 if expires != 0 and expires < now else 1, expires, name))
+        entries.sort()  # the expired first, then the soonest to expire (pages all live as long: the oldest)
+        for _, _, name in entries[: max(0, len(entries) - int(self._threshold * self.KEEP))]:
+            with contextlib.suppress(OSError):
+                os.remove(name)
+        self._update_count(value=len(list(self._list_dir())))
 
 
 # --- a cache that is down is skipped for a while ---------------------------------------
@@ -363,6 +396,19 @@ class PageCacheMiddleware:
     def _cached(self, key: str) -> CachedPage | None:
         page = _guarded(self.app, "read", lambda: self.app.extensions["cache"][cache].get(key))
         return page if isinstance(page, CachedPage) else None
+
+
+def cache_only_if_understood(understood: Iterable[tuple[str, str]], names: Iterable[str]) -> None:
+    """Store this page only when its query parameters ``names`` held exactly the ``understood`` pairs.
+
+    A view that drops unknown values (``?district=nowhere``) or rewrites them (``?free=on`` -> ``free=1``)
+    renders the same page for endless spellings; caching each under its own key would let anyone fill
+    the cache with copies. Only the canonical query of a real choice is stored.
+    """
+    wanted = set(names)
+    given = sorted((k, v) for k, v in request.args.items(multi=True) if k in wanted)
+    if given != sorted((k, v) for k, v in understood if v):
+        never_cache_this_page()
 
 
 def never_cache_this_page() -> None:

@@ -9,8 +9,10 @@ which return None (or abort with a 404) for anything else.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Collection, Mapping
 from datetime import date
+from typing import Protocol, TypeVar
 from urllib.parse import unquote
 
 from flask import abort
@@ -19,6 +21,8 @@ FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 MAX_ID = 2**31 - 1  # the smallest integer column of the two databases
 MAX_PAGE = 10_000
+
+P = TypeVar("P", bound="Paged")
 
 _INTEGER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
@@ -57,6 +61,19 @@ def iso_month(value: str | None) -> date | None:
     return date(year, month, 1)
 
 
+def text(value: str | None, max_chars: int) -> str:
+    """Free text as a view may use it: control and format characters removed (PostgreSQL refuses NUL
+    in a query, and bidi overrides or escapes must not come back on a page), trimmed, at most ``max_chars``."""
+    raw = (value or "")[: max_chars * 4]
+    return "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C").strip()[:max_chars]
+
+
+def choice(value: str | None, allowed: Collection[str]) -> str:
+    """``value`` when it is one of ``allowed`` (an enum filter), else "" (as if it was not given)."""
+    text = (value or "").strip()
+    return text if text in allowed else ""
+
+
 def page_number(args: Mapping[str, str], name: str = "page") -> int:
     """The page asked for (1 when absent); a page that cannot exist is a 404, never a 500."""
     raw = args.get(name)
@@ -66,6 +83,20 @@ def page_number(args: Mapping[str, str], name: str = "page") -> int:
     if number is None:
         abort(404)
     return number
+
+
+class Paged(Protocol):
+    page: int
+
+    @property
+    def pages(self) -> int: ...
+
+
+def existing_page(found: P) -> P:
+    """``found`` when its page exists (page 1 always does, even empty); a page past the last is a 404."""
+    if found.page > found.pages:
+        abort(404)
+    return found
 
 
 _UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")

@@ -37,6 +37,25 @@ def page_query(number: int) -> str:
     return urlencode(args)
 
 
+def page_window(current: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers to link: first, last and ``current`` ± ``around``; None marks a gap (an ellipsis).
+
+    Bounded (at most ``2 * around + 5`` entries) however many pages there are, like GOV.UK's
+    pagination: a calendar with thousands of pages once printed a link to each (a 1.2 MB page).
+    """
+    shown = sorted({1, pages, *range(max(1, current - around), min(pages, current + around) + 1)})
+    window: list[int | None] = []
+    previous = 0
+    for number in shown:
+        if number - previous == 2:  # a gap of one page: link the page, it is as short as the ellipsis
+            window.append(number - 1)
+        elif number - previous > 2 and previous:
+            window.append(None)
+        window.append(number)
+        previous = number
+    return window
+
+
 def nice_date(value: date | datetime | None, style: str = "long") -> str:
     if value is None:
         return ""
@@ -71,6 +90,7 @@ def configure_templates(app: Flask) -> None:
         alternate_links=alternate_links,
         absolute_url=absolute_url,
         page_query=page_query,
+        page_window=page_window,
     )
 
     @app.context_processor

@@ -24,6 +24,8 @@ POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql://postgres
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REAL_CONTENT = PROJECT_ROOT / "content"
 FIXTURES = Path(__file__).parent / "fixtures"
+# The fuzz targets run only through `make fuzz` (which sets PORTAL_FUZZ_SECONDS), never in the default run.
+collect_ignore = [] if os.environ.get("PORTAL_FUZZ_SECONDS") else ["fuzz"]
 
 
 def _port_open(host: str, port: int) -> bool:

@@ -203,9 +203,11 @@ def test_the_first_request_to_a_paused_redis_waits_no_longer_than_the_timeout(ma
 # --- 4c: junk parameters share one entry -----------------------------------------------------------
 
 
-def test_junk_parameters_share_one_entry_and_real_ones_get_their_own(make_app, backend, fixture_content):
-    app = make_app(backend, CONTENT_DIR=str(fixture_content))
+def test_junk_parameters_share_one_entry_and_real_ones_get_their_own(make_app, backend):
+    app = make_app(backend)  # the real content: its districts are what ?district= may name
     sync_content(app)
+    for i in range(25):  # a second page of events in Sha Tin
+        add_event(app, f"flood-{i}", 1 + i)
     client = app.test_client()
     for i in range(200):
         response = client.get(f"/en/events?utm_source=mail{i}&junk={'x' * (i % 50)}{i}&fbclid={i}")

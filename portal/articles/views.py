@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ..cache import page_params
 from ..db import get_session
 from ..i18n import LANGUAGES, current_lang, other_lang
-from ..params import page_number
+from ..params import existing_page, page_number
 from . import queries
 from .loader import IMAGE_SUFFIXES, SLUG
 
@@ -22,9 +22,8 @@ media = Blueprint("media", __name__)
 @page_params("page")
 def index():
     session, lang = get_session(), current_lang()
-    page = queries.paginate(session, lang, page_number(request.args), current_app.config["ARTICLES_PER_PAGE"])
-    if page.page > page.pages:
-        abort(404)
+    per_page = current_app.config["ARTICLES_PER_PAGE"]
+    page = existing_page(queries.paginate(session, lang, page_number(request.args), per_page))
     return render_template(
         "articles/list.html",
         page=page,
@@ -42,9 +41,8 @@ def category(key: str):
     found = queries.category(session, key, lang)
     if found is None:
         abort(404)
-    page = queries.paginate(session, lang, page_number(request.args), current_app.config["ARTICLES_PER_PAGE"], key)
-    if page.page > page.pages:
-        abort(404)
+    per_page = current_app.config["ARTICLES_PER_PAGE"]
+    page = existing_page(queries.paginate(session, lang, page_number(request.args), per_page, key))
     return render_template(
         "articles/list.html",
         page=page,

@@ -18,10 +18,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..cache import never_cache_this_page, page_params
+from ..cache import cache_only_if_understood, never_cache_this_page, page_params
 from ..db import get_session
 from ..districts import District, all_districts
 from ..i18n import current_lang
+from ..params import choice, text
 from . import export
 from .finder import (
     HONG_KONG,
@@ -144,14 +145,13 @@ def _common_context() -> dict:
 @bp.get("/")
 @page_params("q", "district", "type")
 def index():
-    q = request.args.get("q", "").strip()[:100]
-    district = request.args.get("district", "").strip()
-    kind = request.args.get("type", "").strip()
     districts = _districts()
-    if district and district not in districts:
-        district = ""
-    if kind not in TYPES:
-        kind = ""
+    q = text(request.args.get("q"), 100)
+    district, kind = choice(request.args.get("district"), districts), choice(request.args.get("type"), TYPES)
+    # One cached page per real district and type; typed text is matched each time (a few ms, see bench/).
+    cache_only_if_understood([("district", district), ("type", kind)], ("district", "type"))
+    if q:
+        never_cache_this_page()
     centres = _centres()
     found = _filtered(centres, q, district, kind)
     listings = _sorted(_listings(found, districts, _holidays()), districts)
@@ -199,9 +199,9 @@ def near():
             lat,
             lng,
             lambda c: (c.lat, c.lng) if c.has_location else None,
-            lambda c: (districts[c.district_key].lat, districts[c.district_key].lng)
-            if c.district_key in districts
-            else None,
+            lambda c: (
+                (districts[c.district_key].lat, districts[c.district_key].lng) if c.district_key in districts else None
+            ),
         ):
             item = listings[r.item.key]
             item.ranked = r

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..params import iso_day, iso_month
+from ..params import choice, iso_day, iso_month, text
 from ..publishing import clock_now, is_scheduled, visible_now
 from .model import AUDIENCES, Event, NewsItem, Partner, PartnerFeed
 
@@ -35,16 +36,16 @@ class Filters:
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_args(cls, args: Any) -> Filters:
-        mode = args.get("mode", "")
-        audience = args.get("audience", "")
+    def from_args(cls, args: Any, districts: Collection[str] | None = None) -> Filters:
+        """The filters in ``args``; a district not in ``districts`` (when given) is dropped, like any unknown value."""
+        district = text(args.get("district"), 40)
         return cls(
-            district=args.get("district", "").strip(),
+            district=district if districts is None else choice(district, districts),
             start=iso_day(args.get("from")),
             end=iso_day(args.get("to")),
-            audience=audience if audience in AUDIENCES else "",
-            topic=args.get("topic", "").strip()[:60],
-            mode=mode if mode in ("online", "in-person") else "",
+            audience=choice(args.get("audience"), AUDIENCES),
+            topic=text(args.get("topic"), 60),
+            mode=choice(args.get("mode"), ("online", "in-person")),
             free=args.get("free") in ("1", "on", "true", "yes"),
         )
 
@@ -162,14 +163,20 @@ def past_query(filters: Filters, now: datetime) -> Select:
 
 def paginate(session: Session, query: Select, page: int, per_page: int = PER_PAGE) -> Page:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    if (page - 1) * per_page >= max(total, 1):  # past the last page: the view answers 404
+        return Page([], page, per_page, total)
     items = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
     return Page(items, page, per_page, total)
 
 
 def upcoming(session: Session, filters: Filters | None = None, limit: int = 500, now: datetime | None = None):
     return list(session.scalars(upcoming_query(filters or Filters(), now or now_utc()).limit(limit)))
+
+
+def topic_in_use(session: Session, topic: str) -> bool:
+    """Whether any visible event has ``topic`` (stops at the first; cheaper than listing every topic)."""
+    query = select(Event.id).where(Event.hidden.is_(False), _in_list(Event.topics, topic)).limit(1)
+    return session.scalar(query) is not None
 
 
 def topics_in_use(session: Session) -> list[str]:

@@ -15,11 +15,11 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..articles import queries as article_queries
-from ..cache import page_params
+from ..cache import cache_only_if_understood, never_cache_this_page, page_params
 from ..db import get_session
 from ..districts import all_districts
 from ..i18n import current_lang
-from ..params import page_number
+from ..params import existing_page, page_number
 from ..sitemap import SitemapSection
 from ..templating import absolute_url
 from . import export, feed_health, queries
@@ -84,15 +84,27 @@ def _common(session, filters: queries.Filters) -> dict:
 FILTER_PARAMS = ("district", "from", "to", "audience", "topic", "mode", "free")
 
 
-def _filters() -> queries.Filters:
-    return queries.Filters.from_args(request.args)
+def _filters(*also_read: tuple[str, str]) -> queries.Filters:
+    """The filters asked for, unknown values dropped. The page is cached only when the query held exactly
+    what was understood (one entry per real choice, however many spellings or junk values are sent) and no
+    typed dates (every day of two centuries, twice, would be a flood of distinct pages)."""
+    session = get_session()
+    filters = queries.Filters.from_args(request.args, {d.key for d in all_districts(session)})
+    if filters.topic and not queries.topic_in_use(session, filters.topic):
+        filters.topic = ""
+    cache_only_if_understood([*filters.as_args(), *also_read], (*FILTER_PARAMS, *(name for name, _ in also_read)))
+    if filters.start or filters.end:
+        never_cache_this_page()
+    return filters
 
 
 @bp.get("")
 @page_params(*FILTER_PARAMS, "page")
 def index():
     session, filters = get_session(), _filters()
-    page = queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), page_number(request.args))
+    page = existing_page(
+        queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), page_number(request.args))
+    )
     return render_template("events/list.html", page=page, past=False, **_common(session, filters))
 
 
@@ -100,16 +112,19 @@ def index():
 @page_params(*FILTER_PARAMS, "page")
 def past():
     session, filters = get_session(), _filters()
-    page = queries.paginate(session, queries.past_query(filters, queries.now_utc()), page_number(request.args))
+    page = existing_page(
+        queries.paginate(session, queries.past_query(filters, queries.now_utc()), page_number(request.args))
+    )
     return render_template("events/list.html", page=page, past=True, **_common(session, filters))
 
 
 @bp.get("/calendar")
 @page_params(*FILTER_PARAMS, "month")
 def month():
-    session, filters = get_session(), _filters()
     today = queries.now_utc().astimezone(queries.HK).date()
     first = queries.parse_month(request.args.get("month"), today)
+    month_asked = [("month", first.strftime("%Y-%m"))] if request.args.get("month") else []
+    session, filters = get_session(), _filters(*month_asked)
     view = queries.month_view(session, first, filters)
     return render_template("events/calendar.html", month=view, today=today, **_common(session, filters))
 

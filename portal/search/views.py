@@ -13,7 +13,7 @@ from werkzeug.routing import BuildError
 from ..cache import never_cache_this_page
 from ..db import get_session, session_scope
 from ..i18n import current_lang
-from ..params import page_number
+from ..params import existing_page, page_number
 from .engine import index_is_built, reindex
 from .engine import search as run_search
 from .model import SearchDoc
@@ -85,7 +85,7 @@ def search():
     kinds = [k for k in request.args.getlist("kind") if k in PROVIDERS]
     lang = current_lang()
     spelling = request.args.get("spell") != "0"
-    results = run_search(session, raw, lang, kinds, page_number(request.args), spelling=spelling)
+    results = existing_page(run_search(session, raw, lang, kinds, page_number(request.args), spelling=spelling))
     nothing = bool(results.query) and not results.total
     return render_template(
         "search/results.html",

@@ -72,8 +72,8 @@ def questions(tool_id: str):
 @bp.route("/<tool_id>/result", methods=["GET", "POST"])
 def result(tool_id: str):
     tool = get_tool(tool_id)
-    if request.method == "GET":
-        # e.g. the language toggle on a result page: answers are never in a URL, so start again.
+    if request.method != "POST":
+        # GET (e.g. the language toggle on a result page) and HEAD: answers are never in a URL, so start again.
         return redirect(url_for(".intro", tool_id=tool.id))
     never_cache_this_page()
     answers = _read_form(tool)

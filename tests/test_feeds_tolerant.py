@@ -184,3 +184,31 @@ def test_a_count_that_ran_out_before_the_window_lists_nothing_and_a_plain_count_
     first = datetime.combine(datetime.now(HK).date() - timedelta(days=400), datetime.min.time(), HK).replace(hour=9)
     expected = [first + timedelta(weeks=k) for k in range(60)]
     assert yoga == [day for day in expected if day + timedelta(hours=1) >= now - timedelta(days=30)]
+
+
+# --- what `make fuzz` found: feedparser itself raising -------------------------------------------------
+
+RSS_WITH = b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>%s</channel></rss>'
+
+
+def test_a_character_reference_to_a_surrogate_reads_as_the_replacement_character():
+    item = b"<item><title>Talk &#xD800; &#0; &#1114112; &#x4E2D;</title><link>https://x.example.org/a</link></item>"
+    parsed = parse_feed(RSS_WITH % item)
+    assert [i.title for i in parsed.items] == ["Talk \ufffd \ufffd \ufffd 中"]
+
+
+def test_a_broken_encoding_name_in_the_xml_declaration_is_a_plain_words_encoding_error():
+    body = b'<?xml version="1.0" encoding="utf\xe28"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body)
+    assert caught.value.kind == "encoding" and "UTF-8" in caught.value.message
+
+
+def test_any_other_exception_inside_feedparser_becomes_a_parse_error(monkeypatch):
+    def trips(*_args, **_kwargs):
+        raise ValueError("too many values to unpack (expected 2)")  # feedparser/parsers/strict.py, seen by fuzzing
+
+    monkeypatch.setattr("portal.feeds.parse.feedparser.parse", trips)
+    with pytest.raises(ParseError) as caught:
+        parse_feed(RSS_WITH % b"")
+    assert caught.value.kind == "not-a-feed" and "ValueError" in caught.value.message

@@ -307,8 +307,32 @@ def parse_xml(body: bytes, content_type: str = "", limits: ParseLimits | None = 
 
 
 def _feedparser(body: bytes, headers: dict[str, str]) -> Any:
-    # A stream, never bytes/str: feedparser would treat a body like b"/etc/passwd" as a file name to open.
-    return feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    """feedparser's reading of the body; what feedparser itself trips over becomes a ParseError.
+
+    Found by ``make fuzz``: a character reference to a surrogate (``&#xD800;``) or to no character makes
+    feedparser raise UnicodeEncodeError, so such references are read as U+FFFD (as browsers do) first;
+    a broken encoding name in the XML declaration and odd element names raise from inside feedparser.
+    """
+    body = _CHAR_REF.sub(_valid_char_ref, body) if b"&#" in body else body
+    try:
+        # A stream, never bytes/str: feedparser would treat a body like b"/etc/passwd" as a file name to open.
+        stream = io.BytesIO(body)
+        return feedparser.parse(stream, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    except UnicodeError as exc:
+        raise ParseError("encoding", "The feed's text or its XML declaration is not in a readable encoding; "
+                         "please publish it as UTF-8.") from exc  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - feedparser's own parsers raise ValueError, KeyError and friends
+        raise ParseError("not-a-feed", f"The feed could not be read as XML ({exc.__class__.__name__}).") from exc
+
+
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _valid_char_ref(match: re.Match[bytes]) -> bytes:
+    hex_digits, decimal = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(decimal)
+    usable = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+    return match.group(0) if usable else b"&#xFFFD;"
 
 
 _XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}

@@ -101,10 +101,26 @@ def refresh_feeds(
                 if on_done is not None:
                     on_done(outcome)
     outcomes.sort(key=lambda outcome: outcome.feed_id)
-    if any(outcome.changed for outcome in outcomes):
+    kinds = changed_kinds(outcomes)
+    if kinds:
         with app.app_context():
-            content_changed(app, {"events", "news"})
+            content_changed(app, kinds)
     return outcomes
+
+
+def changed_kinds(outcomes: Iterable[FeedOutcome]) -> set[str]:
+    """What a refresh changed: events and news, else only feed health ("feed-health"), else nothing.
+
+    Every feed that was read (even a failure, even a 304) changes what its partner's health page
+    says (when it was last fetched, the result, the error), so cached pages must go with it: the
+    health page would otherwise say "read successfully" for as long as the page cache keeps it.
+    """
+    outcomes = list(outcomes)
+    if any(outcome.changed for outcome in outcomes):
+        return {"events", "news"}
+    if any(not outcome.skipped for outcome in outcomes):
+        return {"feed-health"}
+    return set()
 
 
 @feeds_cli.command("refresh")

@@ -127,6 +127,9 @@ class FeedItem:
     organizer: str = ""
     status: str = "scheduled"
     published: datetime | None = None
+    # Further Event columns a format knows (address_en/zh, online_url, registration_url, fee, is_free,
+    # languages, district, and for bilingual sources title_zh, venue_zh...): stored as they are.
+    event_fields: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_event(self) -> bool:
@@ -135,7 +138,7 @@ class FeedItem:
 
 @dataclass
 class ParsedFeed:
-    format: str  # rss | atom | rdf | ics
+    format: str  # rss | atom | rdf | ics | jsonld | csv | json
     title: str = ""
     lang: str = ""
     items: list[FeedItem] = field(default_factory=list)
@@ -245,6 +248,10 @@ def parse_feed(
         raise ParseError("not-a-feed", "The address returned an empty page, not a feed.")
     if looks_like_ics(body, content_type, format_hint):
         return parse_ics(body, content_type, now=now, limits=limits)
+    from .jsonld import looks_like_html, parse_jsonld
+
+    if format_hint == "jsonld" or (not format_hint and looks_like_html(body, content_type)):
+        return parse_jsonld(body, content_type, limits=limits)
     return parse_xml(body, content_type, limits=limits)
 
 

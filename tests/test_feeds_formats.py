@@ -1,0 +1,103 @@
+"""The formats NGOs really have, refreshed end to end on SQLite and PostgreSQL from the local
+fixture server: schema.org Event JSON-LD in a web page, CSV from a spreadsheet, JSON Feed 1.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.events.model import Event, FeedHealthNote
+from portal.feeds.cli import refresh_feeds
+
+from .feeds_server import feed_server_fixture, render_fixture  # noqa: F401 (the feed_server fixture)
+from .test_feeds_refresh import STEADY, add_feeds, feed, rows
+
+
+@pytest.fixture
+def feeds_app(make_app, backend):
+    """An empty site (no content synced, so no feed but ours is ever fetched)."""
+    return make_app(backend, **STEADY)
+
+
+def health_page(app, lang: str) -> str:
+    return app.test_client().get(f"/{lang}/partners/harbour").get_data(as_text=True)
+
+
+def serve(feed_server, path: str, content_type: str, fixture: str) -> str:
+    feed_server.overrides[path] = (200, content_type, render_fixture(fixture))
+    return feed_server.url(path)
+
+
+# --- schema.org Event JSON-LD ------------------------------------------------------------------
+
+
+def test_a_wordpress_events_page_loads_its_events_with_place_fee_and_status(feeds_app, feed_server):
+    url = serve(feed_server, "/events/", "text/html; charset=UTF-8", "jsonld_wordpress.html")
+    [feed_id] = add_feeds(feeds_app, url)
+    [outcome] = refresh_feeds(feeds_app)
+    assert outcome.result == "ok" and outcome.events == 2, outcome.summary()
+    assert feed(feeds_app, feed_id).last_result == "ok"
+    talk, coffee = sorted(rows(feeds_app, Event, feed_id=feed_id), key=lambda event: event.starts)
+    assert talk.uid == f"feed:{feed_id}:https://harbour-family.example/event/parenting-teens/"
+    assert talk.title_en == "Parenting teens – an evening talk" and talk.title_zh == ""
+    assert talk.description_en.strip() == "<p>A talk for parents of teenagers.</p>"  # escaped twice, decoded once
+    assert talk.venue_en == "Harbour Community Hall" and talk.address_en == "12 Harbour Road, Wan Chai, Hong Kong"
+    assert (talk.fee, talk.is_free, talk.status) == ("HKD 50", False, "scheduled")
+    assert talk.registration_url == "https://harbour-family.example/event/parenting-teens/"
+    assert (talk.ends - talk.starts).total_seconds() == 2 * 3600 and talk.timezone_offset_minutes == 480
+    assert coffee.status == "cancelled" and coffee.is_free is True
+    assert "script" not in coffee.description_en and "over coffee" in coffee.description_en
+
+    # The same page again: nothing new; an event gone from the page is hidden, never deleted.
+    [again] = refresh_feeds(feeds_app)
+    assert (again.new, again.updated) == (0, 0)
+    page = render_fixture("jsonld_wordpress.html").split(b",\n{", 1)[0] + b"]\n</script></head></html>"
+    feed_server.overrides["/events/"] = (200, "text/html", page)
+    [fewer] = refresh_feeds(feeds_app)
+    assert fewer.hidden == 1 and len(rows(feeds_app, Event, feed_id=feed_id)) == 2
+
+
+def test_an_event_graph_in_chinese_with_subtypes_online_places_and_offers(feeds_app, feed_server):
+    [feed_id] = add_feeds(feeds_app, serve(feed_server, "/e/talk", "text/html", "jsonld_eventbrite.html"))
+    [outcome] = refresh_feeds(feeds_app)
+    assert outcome.events == 2 and outcome.news == 0, outcome.summary()  # the Organization and WebPage are not events
+    online, workshop = sorted(rows(feeds_app, Event, feed_id=feed_id), key=lambda event: event.starts)
+    assert online.title_zh == "網上家長講座：與青少年溝通" and online.title_en == ""
+    assert online.online_url == "https://tickets.example/e/online-talk-123/join" and online.is_free is True
+    assert online.status == "scheduled"  # rescheduled: startDate is the new date
+    assert workshop.status == "postponed" and workshop.all_day
+    assert workshop.venue_zh == "海港社區會堂" and workshop.address_zh == "海港道12號, 灣仔"
+    assert workshop.online_url == "https://tickets.example/e/workshop-456/live"  # a mixed event has both
+    assert (workshop.fee, workshop.is_free) == ("HKD 80", False)
+    assert workshop.registration_url == "https://tickets.example/e/workshop-456/book"
+
+
+def test_a_broken_json_block_and_an_event_without_a_start_are_named_while_the_good_event_loads(feeds_app, feed_server):
+    [feed_id] = add_feeds(feeds_app, serve(feed_server, "/broken", "text/html", "jsonld_broken.html"))
+    [outcome] = refresh_feeds(feeds_app)
+    assert outcome.result == "ok" and outcome.events == 1, outcome.summary()
+    [event] = rows(feeds_app, Event, feed_id=feed_id)
+    assert event.title_en == "Budgeting for families" and event.venue_en == "Harbour Community Hall"
+    assert "JSON-LD block 1 unreadable" in outcome.summary()
+    kinds = [(note.kind, note.position, note.detail) for note in rows_of_notes(feeds_app, feed_id)]
+    assert kinds == [("block-unreadable", 1, ""), ("item-skipped", 2, "no-start"), ("item-skipped", 3, "bad-date")]
+    en, zh = health_page(feeds_app, "en"), health_page(feeds_app, "zh-hk")
+    assert "Event data block 1 on the page (JSON-LD) is not valid JSON and was left out" in en
+    assert "Item 2 (\u201cDate to be announced\u201d) was skipped: it has no start date or no UID." in en
+    assert "網頁上第 1 個活動資料區塊（JSON-LD）" in zh
+    assert "第 2 項（「Date to be announced」）已略過" in zh
+
+
+def rows_of_notes(app, feed_id: int) -> list[FeedHealthNote]:
+    return sorted(rows(app, FeedHealthNote, feed_id=feed_id), key=lambda note: note.id)
+
+
+def test_a_web_page_without_events_is_still_not_a_feed_in_plain_words(feeds_app, feed_server):
+    ids = add_feeds(
+        feeds_app,
+        serve(feed_server, "/about", "text/html", "jsonld_no_events.html"),
+        serve(feed_server, "/home", "text/html", "not_a_feed.html"),
+    )
+    outcomes = refresh_feeds(feeds_app)
+    assert [(o.result, o.error_kind) for o in outcomes] == [("error", "not-a-feed")] * 2
+    assert all("it may be a web page" in o.error for o in outcomes)
+    assert all(feed(feeds_app, feed_id).last_result == "error" for feed_id in ids)

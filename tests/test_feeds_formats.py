@@ -101,3 +101,70 @@ def test_a_web_page_without_events_is_still_not_a_feed_in_plain_words(feeds_app,
     assert [(o.result, o.error_kind) for o in outcomes] == [("error", "not-a-feed")] * 2
     assert all("it may be a web page" in o.error for o in outcomes)
     assert all(feed(feeds_app, feed_id).last_result == "error" for feed_id in ids)
+
+
+# --- CSV from a spreadsheet -------------------------------------------------------------------
+
+
+def test_a_published_google_sheet_loads_bilingual_events_with_fee_district_and_status(feeds_app, feed_server):
+    url = serve(feed_server, "/spreadsheets/d/e/2PACX-example/pub", "text/csv; charset=utf-8", "sheet_google.csv")
+    [feed_id] = add_feeds(feeds_app, url + "?gid=0&single=true&output=csv")
+    [outcome] = refresh_feeds(feeds_app)
+    assert outcome.result == "ok" and outcome.events == 3 and not outcome.notes, outcome.summary()
+    games, reading, clinic = sorted(rows(feeds_app, Event, feed_id=feed_id), key=lambda event: event.starts)
+    assert games.uid == f"feed:{feed_id}:sheet-1"
+    assert (games.title_en, games.title_zh) == ("Family games afternoon", "親子遊戲下午")
+    assert (games.venue_en, games.venue_zh) == ("Harbour Community Hall", "海港社區會堂")
+    assert games.description_en == "<p>Games for the whole family.</p><p>Bring a drink.</p>"  # a cell on two lines
+    assert games.address_en == "12 Harbour Road, Wan Chai" and games.district == "wan-chai"
+    assert games.is_free is True and games.languages == "Cantonese, English"
+    assert games.registration_url == "https://harbour-family.example/games/book"
+    assert (reading.title_en, reading.title_zh, reading.address_zh) == ("", "親子閱讀工作坊", "灣仔海港道12號")
+    assert reading.all_day and reading.status == "postponed" and (reading.fee, reading.is_free) == ("HKD 80", False)
+    assert clinic.status == "cancelled" and clinic.fee == "HKD 100"
+
+
+def test_bad_rows_of_an_excel_csv_are_named_by_row_number_in_both_languages_and_good_rows_load(feeds_app, feed_server):
+    url = serve(feed_server, "/events.csv", "application/octet-stream", "sheet_excel_bom.csv")
+    [feed_id] = add_feeds(feeds_app, url, format_hint="csv")
+    [outcome] = refresh_feeds(feeds_app)
+    assert outcome.result == "ok" and outcome.events == 2, outcome.summary()
+    titles = sorted(event.title_en for event in rows(feeds_app, Event, feed_id=feed_id))
+    assert titles == ["Carers meet-up", "Walk in the park"]
+    assert [(note.kind, note.position, note.detail) for note in rows_of_notes(feeds_app, feed_id)] == [
+        ("row-skipped", 3, "bad-date"),
+        ("row-skipped", 4, "no-title"),
+        ("row-skipped", 5, "no-start"),
+        ("row-skipped", 6, "bad-end"),
+    ]
+    assert "row 3 skipped: starts 'next Friday'" in outcome.summary()
+    en, zh = health_page(feeds_app, "en"), health_page(feeds_app, "zh-hk")
+    assert "Row 3 (\u201cBad date\u201d) was skipped: its date or time could not be read." in en
+    assert "Row 4 was skipped: it has no title." in en
+    assert "第 3 行（「Bad date」）已略過：無法讀取其日期或時間。" in zh
+    assert "第 4 行已略過：沒有標題。" in zh and "第 6 行（「Bad end」）已略過：無法讀取其結束日期或時間。" in zh
+
+
+def test_a_csv_without_the_needed_columns_or_not_in_utf8_is_refused_in_plain_words(feeds_app, feed_server):
+    feed_server.overrides["/a.csv"] = (200, "text/csv", b"name,date\r\nTalk,2026-12-05\r\n")
+    feed_server.overrides["/b.csv"] = (200, "text/csv", "title_en,starts\r\n講座,2026-12-05\r\n".encode("big5"))
+    add_feeds(feeds_app, feed_server.url("/a.csv"), feed_server.url("/b.csv"))
+    first, second = refresh_feeds(feeds_app)
+    assert first.error_kind == "not-a-feed" and "events-template.csv" in first.error
+    assert second.error_kind == "encoding" and "UTF-8" in second.error
+
+
+def test_the_shipped_template_is_a_feed_we_read_and_not_a_partner_file(make_app, backend):
+    from pathlib import Path
+
+    from portal.feeds.parse import parse_feed
+    from portal.feeds.sheet import COLUMNS
+
+    template = Path(__file__).parents[1] / "content" / "partners" / "events-template.csv"
+    parsed = parse_feed(template.read_bytes(), "text/csv")
+    assert parsed.format == "csv" and len(parsed.events) == 1 and not parsed.notes
+    header = template.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert tuple(header) == COLUMNS
+    app = make_app(backend)
+    result = app.test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 0 and "events-template" not in result.output

@@ -249,6 +249,10 @@ def parse_feed(
     if looks_like_ics(body, content_type, format_hint):
         return parse_ics(body, content_type, now=now, limits=limits)
     from .jsonld import looks_like_html, parse_jsonld
+    from .sheet import looks_like_csv, parse_csv
+
+    if looks_like_csv(body, content_type, format_hint):
+        return parse_csv(body, content_type, limits=limits)
 
     if format_hint == "jsonld" or (not format_hint and looks_like_html(body, content_type)):
         return parse_jsonld(body, content_type, limits=limits)

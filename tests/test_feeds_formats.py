@@ -168,3 +168,24 @@ def test_the_shipped_template_is_a_feed_we_read_and_not_a_partner_file(make_app,
     app = make_app(backend)
     result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 0 and "events-template" not in result.output
+
+
+# --- JSON Feed 1.1 ----------------------------------------------------------------------------
+
+
+def test_a_json_feed_becomes_partner_news_in_its_languages_with_odd_items_noted(feeds_app, feed_server):
+    from portal.events.model import NewsItem
+
+    url = serve(feed_server, "/feed.json", "application/feed+json", "jsonfeed_news.json")
+    plain = serve(feed_server, "/news.json", "application/json", "jsonfeed_news.json")  # detected by its version
+    first, second = add_feeds(feeds_app, url, plain, partner="harbour")
+    outcomes = refresh_feeds(feeds_app)
+    assert [(o.result, o.news, o.events) for o in outcomes] == [("ok", 2, 0)] * 2, [o.summary() for o in outcomes]
+    courses, hours = sorted(rows(feeds_app, NewsItem, feed_id=first), key=lambda news: news.published)
+    assert (courses.lang, courses.title) == ("zh-hk", "新一期親職課程接受報名")
+    assert "onerror" not in courses.summary and "課程共六節。" in courses.summary
+    assert (hours.lang, hours.summary) == ("en", "<p>We close on 25 and 26 December.</p><p>Happy holidays.</p>")
+    assert hours.published.isoformat() == "2026-11-25T09:00:00+00:00"
+    kinds = [(note.kind, note.position, note.number) for note in rows_of_notes(feeds_app, first)]
+    assert kinds == [("item-skipped", 4, 0), ("unnamed", 0, 1)]
+    assert len(rows(feeds_app, NewsItem, feed_id=second)) == 2

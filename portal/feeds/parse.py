@@ -248,8 +248,12 @@ def parse_feed(
         raise ParseError("not-a-feed", "The address returned an empty page, not a feed.")
     if looks_like_ics(body, content_type, format_hint):
         return parse_ics(body, content_type, now=now, limits=limits)
+    from .jsonfeed import looks_like_json_feed, parse_json_feed
     from .jsonld import looks_like_html, parse_jsonld
     from .sheet import looks_like_csv, parse_csv
+
+    if looks_like_json_feed(body, content_type, format_hint):
+        return parse_json_feed(body, limits=limits)
 
     if looks_like_csv(body, content_type, format_hint):
         return parse_csv(body, content_type, limits=limits)

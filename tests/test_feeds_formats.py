@@ -189,3 +189,53 @@ def test_a_json_feed_becomes_partner_news_in_its_languages_with_odd_items_noted(
     kinds = [(note.kind, note.position, note.number) for note in rows_of_notes(feeds_app, first)]
     assert kinds == [("item-skipped", 4, 0), ("unnamed", 0, 1)]
     assert len(rows(feeds_app, NewsItem, feed_id=second)) == 2
+
+
+# --- flask feeds try --------------------------------------------------------------------------
+
+
+def _statements(app) -> list[str]:
+    from sqlalchemy import event
+
+    from portal.db import get_engine
+
+    seen: list[str] = []
+    event.listen(get_engine(app), "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_feeds_try_tells_what_a_spreadsheet_would_give_in_plain_words_and_stores_nothing(feeds_app, feed_server):
+    url = serve(feed_server, "/events.csv", "text/csv", "sheet_excel_bom.csv")
+    statements = _statements(feeds_app)
+    result = feeds_app.test_cli_runner().invoke(args=["feeds", "try", url])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Format: a spreadsheet (CSV)"
+    assert "It would import 2 event(s) and 0 news item(s)." in lines
+    first = lines.index("First 2 events:")
+    assert lines[first + 1].endswith(" 10:00 Carers meet-up") and lines[first + 2].endswith(" 09:00 Walk in the park")
+    assert "  - row 3 skipped: starts 'next Friday'" in lines and "  - row 6 skipped: ends 'soon'" in lines
+    assert statements == []  # not one query: nothing read, nothing written
+    assert rows(feeds_app, Event) == [] and statements  # (the listener does see queries)
+
+
+def test_feeds_try_on_a_page_with_broken_and_good_event_data_and_on_a_page_without_any(feeds_app, feed_server):
+    good = serve(feed_server, "/broken", "text/html", "jsonld_broken.html")
+    runner = feeds_app.test_cli_runner()
+    result = runner.invoke(args=["feeds", "try", good])
+    assert result.exit_code == 0, result.output
+    assert "Format: a web page with schema.org events (JSON-LD)" in result.output
+    assert (
+        "JSON-LD block 1 unreadable" in result.output
+        and "item 2 (\u201cDate to be announced\u201d) skipped" in result.output
+    )
+    bad = serve(feed_server, "/home", "text/html", "not_a_feed.html")
+    refused = runner.invoke(args=["feeds", "try", bad])
+    assert refused.exit_code == 1 and "cannot be read: This is not an RSS" in refused.output
+    unreachable = runner.invoke(args=["feeds", "try", feed_server.url("/status/404")])
+    assert unreachable.exit_code == 1 and "404" in unreachable.output
+    news = runner.invoke(
+        args=["feeds", "try", serve(feed_server, "/f.json", "application/feed+json", "jsonfeed_news.json")]
+    )
+    assert news.exit_code == 0 and "It would import 0 event(s) and 2 news item(s)." in news.output
+    assert "First 2 news:" in news.output and "Title: 海港家庭服務最新消息（示例）" in news.output

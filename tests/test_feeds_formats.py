@@ -239,3 +239,16 @@ def test_feeds_try_on_a_page_with_broken_and_good_event_data_and_on_a_page_witho
     )
     assert news.exit_code == 0 and "It would import 0 event(s) and 2 news item(s)." in news.output
     assert "First 2 news:" in news.output and "Title: 海港家庭服務最新消息（示例）" in news.output
+
+
+def test_the_new_formats_keep_to_the_item_cap_and_say_so():
+    from portal.feeds.parse import ParseLimits, parse_feed
+
+    limits = ParseLimits(max_items=1)
+    for fixture, content_type in (
+        ("jsonld_wordpress.html", "text/html"),
+        ("sheet_google.csv", "text/csv"),
+        ("jsonfeed_news.json", "application/feed+json"),
+    ):
+        parsed = parse_feed(render_fixture(fixture), content_type, limits=limits)
+        assert len(parsed.items) == 1 and parsed.notes[-1].kind == "items-capped", fixture

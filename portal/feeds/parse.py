@@ -1,4 +1,6 @@
-"""Turn a fetched feed into plain dataclasses: RSS 2.0, Atom, RSS 1.0 (with the ``ev:`` event module) and iCalendar.
+"""Turn a fetched feed into plain dataclasses: RSS 2.0, Atom, RSS 1.0 (with the ``ev:`` event module) and iCalendar;
+:func:`parse_feed` also detects the formats read by their own modules: schema.org Event JSON-LD in a web
+page (``jsonld.py``), a CSV spreadsheet (``sheet.py``) and JSON Feed 1.1 (``jsonfeed.py``).
 
 XML goes through feedparser, which decodes Big5/GB2312/UTF-8 from the XML
 declaration or the HTTP ``Content-Type`` and exposes the RSS 1.0 event module
@@ -254,10 +256,8 @@ def parse_feed(
 
     if looks_like_json_feed(body, content_type, format_hint):
         return parse_json_feed(body, limits=limits)
-
     if looks_like_csv(body, content_type, format_hint):
         return parse_csv(body, content_type, limits=limits)
-
     if format_hint == "jsonld" or (not format_hint and looks_like_html(body, content_type)):
         return parse_jsonld(body, content_type, limits=limits)
     return parse_xml(body, content_type, limits=limits)

@@ -8,7 +8,8 @@ timeout (PORTAL_FEED_TOTAL_TIMEOUT) plus 5 s.
 
 A threaded HTTP server in this process serves the generated feeds (RSS 2.0 with
 the ``ev:`` module, Atom and iCalendar in turn, each with an ETag and a
-Last-Modified, answering 304 to a matching conditional GET). The hanging feeds
+Last-Modified, answering 304 to a matching conditional GET), then a web page with
+schema.org Event JSON-LD, a CSV spreadsheet and a JSON Feed of news. The hanging feeds
 misbehave in three ways: accept the request and never answer; send the headers
 and then stall the body; trickle one byte every 2 s, so that only the total
 deadline, not the read timeout, ends them. Each feed is registered the way the
@@ -50,7 +51,13 @@ from portal.config import load_settings  # noqa: E402
 FLASK = Path(sys.executable).with_name("flask")
 POSTGRES_URL = os.environ.get("PORTAL_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 HK = ZoneInfo("Asia/Hong_Kong")
-FORMATS = ("rss", "atom", "ics")
+FORMATS = ("rss", "atom", "ics", "jsonld", "csv", "json")
+CONTENT_TYPES = {
+    "ics": "text/calendar; charset=utf-8",
+    "jsonld": "text/html; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/feed+json",
+}
 HANG_KINDS = ("no-answer", "stalled-body", "trickle")
 DISTRICTS = ("sha-tin", "kwun-tong", "eastern", "yuen-long", "wan-chai", "tuen-mun")
 WORDS = "family parent child talk listen carer support group workshop evening weekend elderly teen".split()
@@ -143,6 +150,90 @@ def ics(index: int, items: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+def jsonld(index: int, items: int) -> bytes:
+    """A WordPress-like events page: one ld+json block listing every Event."""
+    import json
+
+    zh = index % 2 == 1
+    events = []
+    for item in range(items):
+        starts = _start(index, item)
+        events.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "SocialEvent" if item % 2 else "Event",
+                "@id": f"https://ngo-{index}.example/event/{item}#event",
+                "name": _title(index, item, zh),
+                "description": f"<p>{_title(index, item, zh)}</p>",
+                "startDate": starts.isoformat(),
+                "endDate": (starts + timedelta(hours=2)).isoformat(),
+                "eventStatus": "https://schema.org/EventCancelled"
+                if item % 17 == 0
+                else "https://schema.org/EventScheduled",
+                "location": {
+                    "@type": "Place",
+                    "name": f"Room {item}",
+                    "address": {"@type": "PostalAddress", "streetAddress": f"{item} Harbour Road"},
+                },
+                "offers": {"@type": "Offer", "price": str(item % 3 * 50), "priceCurrency": "HKD"},
+                "url": f"https://ngo-{index}.example/event/{item}",
+            }
+        )
+    script = json.dumps(events, ensure_ascii=False).replace("</", "<\\/")
+    return (
+        f'<!doctype html><html lang="{"zh-HK" if zh else "en"}"><head><title>NGO {index} events</title>'
+        f'<script type="application/ld+json">{script}</script></head><body><h1>Events</h1></body></html>'
+    ).encode()
+
+
+def csv_sheet(index: int, items: int) -> bytes:
+    """A published Google Sheet in the template's columns (CRLF, as Sheets sends it)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "title_en", "title_zh", "starts", "ends", "venue_en", "venue_zh", "fee", "status"])
+    for item in range(items):
+        starts = _start(index, item)
+        writer.writerow(
+            [
+                f"row-{item}",
+                _title(index, item, False),
+                _title(index, item, True),
+                f"{starts:%Y-%m-%d %H:%M}",
+                f"{starts + timedelta(hours=2):%Y-%m-%d %H:%M}",
+                f"Room {item}",
+                f"{item} 室",
+                "free" if item % 3 == 0 else str(item % 3 * 50),
+                "cancelled" if item % 17 == 0 else "",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def json_feed(index: int, items: int) -> bytes:
+    """JSON Feed 1.1 news."""
+    import json
+
+    zh = index % 2 == 1
+    entries = [
+        {
+            "id": f"https://ngo-{index}.example/news/{item}",
+            "url": f"https://ngo-{index}.example/news/{item}",
+            "title": _title(index, item, zh),
+            "content_html": f"<p>{_title(index, item, zh)}</p>",
+            "date_published": "2026-11-02T09:00:00+08:00",
+        }
+        for item in range(items)
+    ]
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": f"NGO {index}", "items": entries}
+    return json.dumps(feed, ensure_ascii=False).encode()
+
+
+GENERATORS = {"rss": rss, "atom": atom, "ics": ics, "jsonld": jsonld, "csv": csv_sheet, "json": json_feed}
+
+
 class BenchServer:
     """Serves /feed/<n> (generated, with ETag/Last-Modified) and /hang/<kind>/<n>."""
 
@@ -160,8 +251,8 @@ class BenchServer:
                 kind = HANG_KINDS[len([h for h in hang_at if h < index]) % len(HANG_KINDS)]
                 self.paths.append((f"/hang/{kind}/{index}", fmt))
                 continue
-            body = {"rss": rss, "atom": atom, "ics": ics}[fmt](index, items)
-            ctype = "text/calendar; charset=utf-8" if fmt == "ics" else "application/xml"
+            body = GENERATORS[fmt](index, items)
+            ctype = CONTENT_TYPES.get(fmt, "application/xml")
             self.bodies[index] = (body, ctype, '"' + hashlib.sha1(body).hexdigest()[:16] + '"')
             self.paths.append((f"/feed/{index}", fmt))
         bench = self

@@ -33,6 +33,8 @@ SKIP_REASONS = {
     "no-start": _l("it has no start date or no UID."),
     "too-dense": _l("it repeats too often, from too long ago, to be worked out in time."),
     "broken": _l("it could not be read."),
+    "no-title": _l("it has no title."),
+    "bad-end": _l("its end date or time could not be read."),
 }
 
 
@@ -71,6 +73,19 @@ def note_text(note: FeedHealthNote) -> str:
         reason = SKIP_REASONS.get(note.detail, SKIP_REASONS["broken"])
         return _(
             "Item %(position)d (“%(name)s”) was skipped: %(reason)s", position=note.position, name=name, reason=reason
+        )
+    if note.kind == "row-skipped":
+        reason = SKIP_REASONS.get(note.detail, SKIP_REASONS["broken"])
+        if note.title:
+            return _(
+                "Row %(row)d (“%(name)s”) was skipped: %(reason)s", row=note.position, name=note.title, reason=reason
+            )
+        return _("Row %(row)d was skipped: %(reason)s", row=note.position, reason=reason)
+    if note.kind == "block-unreadable":
+        return _(
+            "Event data block %(number)d on the page (JSON-LD) is not valid JSON and was left out; "
+            "the other blocks were read. Please check the page with a structured data validator.",
+            number=note.position,
         )
     if note.kind == "rscale":
         return _(
@@ -116,6 +131,6 @@ def note_detail(note: FeedHealthNote) -> str:
     parts = []
     if note.kind in ("occurrences-capped", "item-skipped", "rscale") and note.uid:
         parts.append(f"UID {note.uid}")
-    if note.kind in ("item-skipped", "xml-warning") and note.extra:
+    if note.kind in ("item-skipped", "row-skipped", "block-unreadable", "xml-warning") and note.extra:
         parts.append(note.extra)
     return "; ".join(parts)

@@ -65,7 +65,7 @@ SHARED = (
     "example",
     "published",
 )
-FEED_FORMATS = ("", "rss", "atom", "rdf", "ics")
+FEED_FORMATS = ("", "rss", "atom", "rdf", "ics", "jsonld", "csv", "json")
 
 
 def today_hk(now: datetime | None = None) -> date:
@@ -177,7 +177,7 @@ def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[st
         lang = str(feed.get("lang") or "")
         district = str(feed.get("district") or "")
         if hint not in FEED_FORMATS:
-            message = N_("feed format '%(format)s' is not one of rss, atom, rdf, ics")
+            message = N_("feed format '%(format)s' is not one of rss, atom, rdf, ics, jsonld, csv, json")
             problems.append(Problem(shown, line, message, params={"format": hint}))
         if lang not in ("", *LANGUAGES):
             problems.append(Problem(shown, line, N_("feed lang '%(lang)s' must be en or zh-hk"), params={"lang": lang}))

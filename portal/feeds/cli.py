@@ -16,8 +16,8 @@ from ..content import content_changed
 from ..db import session_scope
 from ..events.model import PartnerFeed
 from .fetch import FetchError, FetchSettings, fetch
-from .parse import ParseError, ParseLimits, parse_feed
-from .store import FeedOutcome, record_error, record_not_modified, store_feed
+from .parse import FeedItem, ParsedFeed, ParseError, ParseLimits, parse_feed
+from .store import FeedOutcome, bounded_notes, note_summary, record_error, record_not_modified, store_feed
 
 feeds_cli = AppGroup("feeds", help="Fetch partner NGO feeds into events and news.")
 
@@ -101,10 +101,26 @@ def refresh_feeds(
                 if on_done is not None:
                     on_done(outcome)
     outcomes.sort(key=lambda outcome: outcome.feed_id)
-    if any(outcome.changed for outcome in outcomes):
+    kinds = changed_kinds(outcomes)
+    if kinds:
         with app.app_context():
-            content_changed(app, {"events", "news"})
+            content_changed(app, kinds)
     return outcomes
+
+
+def changed_kinds(outcomes: Iterable[FeedOutcome]) -> set[str]:
+    """What a refresh changed: events and news, else only feed health ("feed-health"), else nothing.
+
+    Every feed that was read (even a failure, even a 304) changes what its partner's health page
+    says (when it was last fetched, the result, the error), so cached pages must go with it: the
+    health page would otherwise say "read successfully" for as long as the page cache keeps it.
+    """
+    outcomes = list(outcomes)
+    if any(outcome.changed for outcome in outcomes):
+        return {"events", "news"}
+    if any(not outcome.skipped for outcome in outcomes):
+        return {"feed-health"}
+    return set()
 
 
 @feeds_cli.command("refresh")
@@ -127,6 +143,90 @@ def refresh_command(feed_ids: tuple[int, ...]) -> None:
     click.echo(line + (f", {skipped} skipped (out of time)." if skipped else "."))
     if failed and failed + skipped == len(outcomes):
         sys.exit(1)
+
+
+FORMAT_NAMES = {
+    "rss": "RSS 2.0",
+    "atom": "Atom",
+    "rdf": "RSS 1.0",
+    "ics": "iCalendar",
+    "jsonld": "a web page with schema.org events (JSON-LD)",
+    "csv": "a spreadsheet (CSV)",
+    "json": "JSON Feed",
+}
+SHOWN_ITEMS = 5
+
+
+@feeds_cli.command("try")
+@click.argument("url")
+@click.option(
+    "--format",
+    "format_hint",
+    type=click.Choice(["rss", "atom", "rdf", "ics", "jsonld", "csv", "json"]),
+    help="Read it as this format (we usually detect it).",
+)
+def try_command(url: str, format_hint: str | None) -> None:
+    """Show what would be imported from URL, storing nothing: check a feed before registering it.
+
+    Exit 0 when the feed can be read, 1 when it cannot.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = FetchSettings.from_config(app.config)
+    limits = ParseLimits(
+        max_occurrences=int(app.config.get("FEED_MAX_OCCURRENCES_PER_EVENT", 200)),
+        max_items=int(app.config.get("FEED_MAX_ITEMS", 2000)),
+        not_after=time.monotonic() + settings.total_timeout,
+    )
+    try:
+        fetched = fetch(url, settings)
+        parsed = parse_feed(fetched.body, fetched.content_type, format_hint or "", limits=limits)
+    except (FetchError, ParseError) as exc:
+        click.echo(f"{url}: cannot be read: {exc.message}", err=True)
+        sys.exit(1)
+    for line in describe_feed(parsed):
+        click.echo(line)
+
+
+def describe_feed(parsed: ParsedFeed) -> list[str]:
+    """What a read feed would give, in plain words: format, title, counts, first items, every note."""
+    lines = [f"Format: {FORMAT_NAMES.get(parsed.format, parsed.format)}"]
+    if parsed.title:
+        lines.append(f"Title: {parsed.title}")
+    lines.append(f"It would import {len(parsed.events)} event(s) and {len(parsed.news)} news item(s).")
+    for label, items in (("events", parsed.events), ("news", parsed.news)):
+        if items:
+            lines.append(f"First {min(len(items), SHOWN_ITEMS)} {label}:")
+            lines += [f"  {_item_line(item)}" for item in _first_items(items)]
+    notes = [text for text in map(note_summary, bounded_notes(parsed.notes)) if text]
+    if notes:
+        lines.append("Notes:")
+        lines += [f"  - {text}" for text in notes]
+    else:
+        lines.append("No item was skipped and no limit was reached.")
+    return lines
+
+
+def _first_items(items: list[FeedItem]) -> list[FeedItem]:
+    events = [item for item in items if item.starts is not None]
+    if events:
+        return sorted(events, key=lambda item: item.starts)[:SHOWN_ITEMS]
+    return items[:SHOWN_ITEMS]
+
+
+def _item_line(item: FeedItem) -> str:
+    from zoneinfo import ZoneInfo
+
+    hong_kong = ZoneInfo("Asia/Hong_Kong")
+    title = item.title or item.guid
+    if item.starts is not None:
+        start = item.starts.astimezone(hong_kong)
+        when = f"{start:%Y-%m-%d}" if item.all_day else f"{start:%Y-%m-%d %H:%M}"
+        status = f" [{item.status}]" if item.status != "scheduled" else ""
+        place = f" at {item.location}" if item.location else ""
+        return f"{when} {title}{place}{status}"
+    if item.published is not None:
+        return f"{item.published.astimezone(hong_kong):%Y-%m-%d} {title}"
+    return title
 
 
 class _Null:

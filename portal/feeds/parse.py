@@ -1,4 +1,6 @@
-"""Turn a fetched feed into plain dataclasses: RSS 2.0, Atom, RSS 1.0 (with the ``ev:`` event module) and iCalendar.
+"""Turn a fetched feed into plain dataclasses: RSS 2.0, Atom, RSS 1.0 (with the ``ev:`` event module) and iCalendar;
+:func:`parse_feed` also detects the formats read by their own modules: schema.org Event JSON-LD in a web
+page (``jsonld.py``), a CSV spreadsheet (``sheet.py``) and JSON Feed 1.1 (``jsonfeed.py``).
 
 XML goes through feedparser, which decodes Big5/GB2312/UTF-8 from the XML
 declaration or the HTTP ``Content-Type`` and exposes the RSS 1.0 event module
@@ -127,6 +129,9 @@ class FeedItem:
     organizer: str = ""
     status: str = "scheduled"
     published: datetime | None = None
+    # Further Event columns a format knows (address_en/zh, online_url, registration_url, fee, is_free,
+    # languages, district, and for bilingual sources title_zh, venue_zh...): stored as they are.
+    event_fields: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_event(self) -> bool:
@@ -135,7 +140,7 @@ class FeedItem:
 
 @dataclass
 class ParsedFeed:
-    format: str  # rss | atom | rdf | ics
+    format: str  # rss | atom | rdf | ics | jsonld | csv | json
     title: str = ""
     lang: str = ""
     items: list[FeedItem] = field(default_factory=list)
@@ -245,6 +250,16 @@ def parse_feed(
         raise ParseError("not-a-feed", "The address returned an empty page, not a feed.")
     if looks_like_ics(body, content_type, format_hint):
         return parse_ics(body, content_type, now=now, limits=limits)
+    from .jsonfeed import looks_like_json_feed, parse_json_feed
+    from .jsonld import looks_like_html, parse_jsonld
+    from .sheet import looks_like_csv, parse_csv
+
+    if looks_like_json_feed(body, content_type, format_hint):
+        return parse_json_feed(body, limits=limits)
+    if looks_like_csv(body, content_type, format_hint):
+        return parse_csv(body, content_type, limits=limits)
+    if format_hint == "jsonld" or (not format_hint and looks_like_html(body, content_type)):
+        return parse_jsonld(body, content_type, limits=limits)
     return parse_xml(body, content_type, limits=limits)
 
 

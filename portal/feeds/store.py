@@ -31,6 +31,7 @@ from ..events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 from .fetch import FetchResult
 from .parse import FeedItem, FeedNote, OutOfTime, ParsedFeed, detect_lang
 
+NAMED_SKIPS = ("item-skipped", "rscale", "row-skipped")
 MAX_SKIPPED_NOTES = 50  # skipped items named one by one on the health page; the rest are counted
 # How a repeat rule's FREQ reads in the command's summary line.
 EVERY = {
@@ -105,6 +106,10 @@ def note_summary(note: FeedNote) -> str:
         return f"item {note.position} (\u201c{note.title or note.uid}\u201d) skipped: {note.extra}"
     if note.kind == "rscale":
         return f"item {note.position} (\u201c{note.title or note.uid}\u201d) skipped: RSCALE={note.detail} repeats"
+    if note.kind == "row-skipped":
+        return f"row {note.position} skipped: {note.extra}"
+    if note.kind == "block-unreadable":
+        return f"JSON-LD block {note.position} unreadable: {note.extra}"
     if note.kind == "more-skipped":
         return f"{note.number} more items skipped"
     if note.kind == "unnamed":
@@ -224,8 +229,8 @@ def bounded_notes(notes: list[FeedNote]) -> list[FeedNote]:
     kept: list[FeedNote] = []
     more = 0
     for note in notes:
-        if note.kind in ("item-skipped", "rscale"):
-            named = sum(kept_note.kind in ("item-skipped", "rscale") for kept_note in kept)
+        if note.kind in NAMED_SKIPS:
+            named = sum(kept_note.kind in NAMED_SKIPS for kept_note in kept)
             if named >= MAX_SKIPPED_NOTES:
                 more += 1
                 continue
@@ -296,6 +301,7 @@ def _store_events(
             "timezone_offset_minutes": item.offset_minutes,
             "original_url": item.link[:1000],
             "status": item.status,
+            **item.event_fields,
         }
         digest = _hash(sorted(fields.items()))
         row = existing.get(uid)

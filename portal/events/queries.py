@@ -172,6 +172,17 @@ def upcoming(session: Session, filters: Filters | None = None, limit: int = 500,
     return list(session.scalars(upcoming_query(filters or Filters(), now or now_utc()).limit(limit)))
 
 
+def real():
+    """Not an example event: what subscriptions (.ics, Atom), JSON-LD and the sitemap carry."""
+    return Event.is_example.is_(False)
+
+
+def upcoming_real(session: Session, filters: Filters, limit: int = 500) -> list[Event]:
+    """Upcoming events for a subscription: the list's filters, never an example event."""
+    query = upcoming_query(filters, now_utc()).where(real()).limit(limit)
+    return list(session.scalars(query))
+
+
 def topics_in_use(session: Session) -> list[str]:
     found: set[str] = set()
     for value in session.scalars(select(Event.topics).where(shown())):

@@ -3,6 +3,7 @@ and free text from feeds shown as written, marked with its language (issue 15, p
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -111,3 +112,20 @@ def test_fee_notes_per_language_are_stored_structured(make_app, content_copy):
         assert row.languages == "cantonese,urdu" and row.is_free is False
         facts = row.fee_facts
         assert (facts.amount_text, facts.note("en"), facts.note("zh-hk")) == ("30", "per family", "每個家庭")
+
+
+def test_json_ld_offers_the_fee_as_a_price_in_hkd(app):
+    paid = add_event(app, "ld-paid", 3, fee='{"hkd": "80", "note_en": "per family"}', is_free=False)
+    free = add_event(app, "ld-free", 3, fee='{"free": true}', is_free=True)
+    unknown = add_event(app, "ld-text", 3, fee="ask us")
+    client = app.test_client()
+
+    def offers(event_id):
+        page = client.get(f"/en/events/{event_id}").get_data(as_text=True)
+        return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)).get(
+            "offers"
+        )
+
+    assert offers(paid) == {"@type": "Offer", "price": "80", "priceCurrency": "HKD"}
+    assert offers(free)["price"] == "0"
+    assert offers(unknown) is None

@@ -111,4 +111,9 @@ def json_ld(event: Event, lang: str, page_url: str, organiser_name: str, organis
         data["organizer"] = {"@type": "Organization", "name": organiser_name, "url": organiser_url}
     if event.is_free is not None:
         data["isAccessibleForFree"] = event.is_free
+    fee = event.fee_facts
+    if fee.free or fee.hkd is not None:
+        data["offers"] = {"@type": "Offer", "price": "0" if fee.free else fee.amount_text, "priceCurrency": "HKD"}
+        if event.registration_url:
+            data["offers"]["url"] = event.registration_url
     return data

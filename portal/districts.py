@@ -232,6 +232,40 @@ def district_by_key(session: Session, key: str) -> District | None:
     return session.get(District, key)
 
 
+def place_names(district: District) -> list[re.Pattern[str]]:
+    """The names a venue or address may use for this district, as patterns.
+
+    Only what ``content/districts.yml`` holds: the Chinese name with and without its final
+    區 (沙田區, 沙田; but 北區 stays whole: 北 alone is in too many names), and the English name
+    as a whole phrase (Sha Tin). A one-word English name (North, Eastern, Southern, Islands)
+    counts only as "<name> District": North Point is in Eastern. The file has no estates or
+    well-known places yet; they would be listed here the same way.
+    """
+    chinese = {district.name_zh}
+    short = district.name_zh.removesuffix("區")
+    if len(short) >= 2:
+        chinese.add(short)
+    english = district.name_en if " " in district.name_en else f"{district.name_en} District"
+    patterns = [re.compile(re.escape(name)) for name in sorted(chinese, key=len, reverse=True)]
+    patterns.append(re.compile(rf"(?<![A-Za-z]){re.escape(english)}(?![A-Za-z])", re.IGNORECASE))
+    return patterns
+
+
+def district_from_place(session: Session, *texts: str) -> str:
+    """The district of a venue or address when exactly one district's name appears in it, else "".
+
+    Used for feed events that give no district (``portal/feeds/store.py``); the names are read
+    once per session (one feed's transaction)."""
+    text = " ".join(part for part in texts if part)
+    if not text:
+        return ""
+    names = session.info.get("district_place_names")
+    if names is None:
+        names = session.info["district_place_names"] = [(d.key, place_names(d)) for d in all_districts(session)]
+    found = {key for key, patterns in names if any(pattern.search(text) for pattern in patterns)}
+    return found.pop() if len(found) == 1 else ""
+
+
 def register_districts(app: Flask) -> None:
     """Register the districts content source once per app."""
     sources = app.extensions.get("portal.content_sources", [])

@@ -234,7 +234,7 @@ def test_month_calendar(app):
     late = datetime(2026, 12, 31, 17, 0, tzinfo=UTC)  # 1 January 01:00 in Hong Kong
     add_event(app, "new-year", 0, starts=late, title_en="New year walk")
     html = app.test_client().get("/en/events/calendar?month=2026-12").get_data(as_text=True)
-    assert "<caption>December 2026</caption>" in html
+    assert '<caption><span class="ev-month-name">December 2026</span></caption>' in html
     assert html.count('<th scope="col">') == 7
     cell = html[html.find('<span class="ev-day">5</span>') : html.find('<span class="ev-day">6</span>')]
     assert "10:00 December talk" in cell

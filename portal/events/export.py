@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
+from markupsafe import Markup
 
 from .model import Event
 
@@ -46,6 +47,9 @@ def to_ics(events: list[Event], lang: str, url_for_event, calendar_name: str) ->
         place = ", ".join(part for part in (event.venue(lang), event.address(lang)) if part) or event.online_url
         if place:
             item.add("location", place)
+        description = Markup(event.description(lang)).striptags()
+        if description:
+            item.add("description", description)
         item.add("url", url_for_event(event))
         item.add("status", STATUS_ICS.get(event.status, "CONFIRMED"))
         cal.add_component(item)
@@ -83,12 +87,14 @@ def json_ld(event: Event, lang: str, page_url: str, organiser_name: str, organis
         "name": event.title(lang),
         "url": page_url,
         "eventStatus": STATUS_SCHEMA.get(event.status, STATUS_SCHEMA["scheduled"]),
-        "startDate": local(event.starts, offset).date().isoformat() if event.all_day
+        "startDate": local(event.starts, offset).date().isoformat()
+        if event.all_day
         else local(event.starts, offset).isoformat(),
     }
     if event.ends:
         data["endDate"] = (
-            (local(event.ends, offset) - timedelta(days=1)).date().isoformat() if event.all_day
+            (local(event.ends, offset) - timedelta(days=1)).date().isoformat()
+            if event.all_day
             else local(event.ends, offset).isoformat()
         )
     if event.online_url:
@@ -105,4 +111,9 @@ def json_ld(event: Event, lang: str, page_url: str, organiser_name: str, organis
         data["organizer"] = {"@type": "Organization", "name": organiser_name, "url": organiser_url}
     if event.is_free is not None:
         data["isAccessibleForFree"] = event.is_free
+    fee = event.fee_facts
+    if fee.free or fee.hkd is not None:
+        data["offers"] = {"@type": "Offer", "price": "0" if fee.free else fee.amount_text, "priceCurrency": "HKD"}
+        if event.registration_url:
+            data["offers"]["url"] = event.registration_url
     return data

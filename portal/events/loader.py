@@ -42,13 +42,15 @@ from ..districts import parse_districts
 from ..i18n import LANGUAGES, N_
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import ALL_LANGUAGES, Schedule, publication_moment
+from .facts import LANGUAGES as LANGUAGE_CODES
+from .facts import MAX_FEE_NOTE, encode_fee, language_code, parse_amount
 from .model import AUDIENCES, STATUSES, Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 
 SOURCE = "events"
 HK = ZoneInfo("Asia/Hong_Kong")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RELATIVE = re.compile(r"^\+(\d{1,3})d(?:\s+(\d{1,2}):(\d{2}))?$")
-PER_LANG = ("title", "venue", "address")
+PER_LANG = ("title", "venue", "address", "fee_note")
 SHARED = (
     "starts",
     "ends",
@@ -326,13 +328,17 @@ def parse_event(
     if status not in STATUSES:
         message = N_("unknown status '%(status)s' (one of: %(known)s)")
         problems.append(Problem(*where("status"), message, params={"status": status, "known": ", ".join(STATUSES)}))
-    fee = "" if get("fee") is None else str(get("fee")).strip()
-    free = get("free")
-    if free is not None and not isinstance(free, bool):
-        problems.append(Problem(*where("free"), N_("'%(field)s' must be true or false"), params={"field": "free"}))
-        free = None
-    if free is None and fee:
-        free = fee.lower() in ("0", "free", "免費", "$0", "hk$0")
+    fee, free = _fee(get("fee"), get("free"), values, where, problems)
+    languages = []
+    for item in lists["languages"]:
+        code = language_code(item)
+        if code is None:
+            message = N_("unknown language '%(item)s' (one of: %(known)s)")
+            problems.append(
+                Problem(*where("languages"), message, params={"item": item, "known": ", ".join(LANGUAGE_CODES)})
+            )
+        else:
+            languages.append(code)
     relative_dates = [
         name for name in ("starts", "ends") if isinstance(get(name), str) and RELATIVE.match(get(name).strip())
     ]
@@ -363,12 +369,40 @@ def parse_event(
         "district": district,
         "audience": ",".join(lists["audience"]),
         "topics": ",".join(lists["topics"]),
-        "languages": ",".join(lists["languages"]),
+        "languages": ",".join(languages),
         "status": status,
         "fee": fee,
         "is_free": free,
         "is_example": bool(get("example") or False),
     }
+
+
+def _fee(value: Any, free: Any, values: dict[str, Any], where, problems: list[Problem]) -> tuple[str, bool | None]:
+    """The ``fee`` column (structured, see facts.py) and ``is_free`` from ``fee``, ``free`` and the
+    per-language ``fee_note`` (popped from ``values``: they are not columns)."""
+    note_en, note_zh = values.pop("fee_note_en", ""), values.pop("fee_note_zh", "")
+    if free is not None and not isinstance(free, bool):
+        problems.append(Problem(*where("free"), N_("'%(field)s' must be true or false"), params={"field": "free"}))
+        free = None
+    for note in (note_en, note_zh):
+        if len(note) > MAX_FEE_NOTE:
+            message = N_("'fee_note' is longer than %(max)d characters")
+            problems.append(Problem(*where("fee"), message, params={"max": MAX_FEE_NOTE}))
+    if value is None:
+        if note_en or note_zh:
+            problems.append(Problem(*where("fee"), N_("'fee_note' needs a 'fee' (a number of dollars, or free)")))
+        return "", free
+    text = str(value).strip()
+    is_free_word = text.lower() in ("free", "免費")
+    amount = None if is_free_word else parse_amount(value)
+    if not is_free_word and amount is None:
+        message = N_("'fee' must be a number of Hong Kong dollars (like 50) or free; words go in 'fee_note'")
+        problems.append(Problem(*where("fee"), message))
+        return "", free
+    zero = is_free_word or amount == 0
+    if free is None:
+        free = zero
+    return encode_fee(zero, amount, note_en, note_zh), free
 
 
 def known_districts(content_dir: Path) -> set[str]:

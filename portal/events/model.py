@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime, utcnow
+from .facts import Fee, Foreign, fee_facts, language_items
 
 AUDIENCES = ("parents", "couples", "carers", "elderly", "children", "youth", "everyone")
 STATUSES = ("scheduled", "cancelled", "postponed", "full")
@@ -176,6 +177,15 @@ class Event(Base):
     @property
     def language_list(self) -> list[str]:
         return split_list(self.languages)
+
+    @property
+    def language_items(self) -> list[str | Foreign]:
+        """Languages as labels in the page's language, or as Foreign text (see facts.py)."""
+        return language_items(self.language_list)
+
+    @property
+    def fee_facts(self) -> Fee:
+        return fee_facts(self.fee, self.is_free)
 
 
 class NewsItem(Base):

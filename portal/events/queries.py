@@ -179,6 +179,17 @@ def topic_in_use(session: Session, topic: str) -> bool:
     return session.scalar(query) is not None
 
 
+def real():
+    """Not an example event: what subscriptions (.ics, Atom), JSON-LD and the sitemap carry."""
+    return Event.is_example.is_(False)
+
+
+def upcoming_real(session: Session, filters: Filters, limit: int = 500) -> list[Event]:
+    """Upcoming events for a subscription: the list's filters, never an example event."""
+    query = upcoming_query(filters, now_utc()).where(real()).limit(limit)
+    return list(session.scalars(query))
+
+
 def topics_in_use(session: Session) -> list[str]:
     found: set[str] = set()
     for value in session.scalars(select(Event.topics).where(shown())):

@@ -54,7 +54,10 @@ ERROR_LABELS = {
     "timeout": _l("The feed's server took too long to answer."),
     "http-status": _l("The feed's server answered with an error."),
     "too-large": _l("The feed is too large."),
-    "not-a-feed": _l("The address does not return a feed we can read (RSS, Atom or iCalendar)."),
+    "not-a-feed": _l(
+        "The address does not return a feed we can read (RSS, Atom, iCalendar, JSON Feed, "
+        "a spreadsheet as CSV, or a web page with schema.org events)."
+    ),
     "too-many-redirects": _l("The address redirects too many times."),
     "bad-scheme": _l("The address must start with http:// or https://."),
     "connection": _l("We could not connect to the feed's server."),
@@ -98,6 +101,18 @@ def _filters(*also_read: tuple[str, str]) -> queries.Filters:
     return filters
 
 
+def subscription_links(filters: queries.Filters) -> dict[str, str]:
+    """The list's filters as subscriptions: ``webcal:`` for calendar apps, the https (or http)
+    address of the same .ics for download, and the Atom feed."""
+    query = f"?{filters.query_string}" if filters.query_string else ""
+    ics = absolute_url(url_for("events.feed_ics") + query)
+    return {
+        "webcal": "webcal:" + ics.split(":", 1)[1],
+        "ics": ics,
+        "atom": absolute_url(url_for("events.feed_atom") + query),
+    }
+
+
 @bp.get("")
 @page_params(*FILTER_PARAMS, "page")
 def index():
@@ -105,7 +120,9 @@ def index():
     page = existing_page(
         queries.paginate(session, queries.upcoming_query(filters, queries.now_utc()), page_number(request.args))
     )
-    return render_template("events/list.html", page=page, past=False, **_common(session, filters))
+    return render_template(
+        "events/list.html", page=page, past=False, subscribe=subscription_links(filters), **_common(session, filters)
+    )
 
 
 @bp.get("/past")
@@ -144,7 +161,7 @@ def _plain(event: Event) -> str:
 @bp.get("/feed.ics")
 @page_params(*FILTER_PARAMS)
 def feed_ics():
-    events = queries.upcoming(get_session(), _filters())
+    events = queries.upcoming_real(get_session(), _filters())
     body = export.to_ics(events, current_lang(), event_url, _("Family Portal events"))
     return Response(body, mimetype="text/calendar")
 
@@ -152,7 +169,7 @@ def feed_ics():
 @bp.get("/feed.atom")
 @page_params(*FILTER_PARAMS)
 def feed_atom():
-    events = queries.upcoming(get_session(), _filters(), limit=100)
+    events = queries.upcoming_real(get_session(), _filters(), limit=100)
     self_url = absolute_url(request.full_path.rstrip("?"))
     body = export.to_atom(events, current_lang(), event_url, self_url, _("Family Portal events"), _plain)
     return Response(body, mimetype="application/atom+xml")
@@ -179,7 +196,7 @@ def event(event_id: int):
         "events/event.html",
         event=found,
         partner=partner,
-        json_ld=export.json_ld(found, lang, event_url(found), organiser, organiser_url),
+        json_ld=None if found.is_example else export.json_ld(found, lang, event_url(found), organiser, organiser_url),
         directions=f"https://www.google.com/maps/search/?api=1&query={quote_plus(address)}" if address else "",
         is_past=(found.ends or found.starts) < datetime.now(UTC),
         **_common(session, queries.Filters()),
@@ -190,6 +207,8 @@ def event(event_id: int):
 @page_params()
 def event_ics(event_id: int):
     found = _get_event(event_id)
+    if found.is_example:  # a sample must never land in someone's calendar
+        abort(404)
     body = export.to_ics([found], current_lang(), event_url, found.title(current_lang()))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f"attachment; filename=event-{found.id}.ics"
@@ -281,11 +300,12 @@ def sitemap_paths() -> list[str]:
 
 
 def _event_count() -> int:
-    return get_session().scalar(select(func.count()).select_from(Event).where(queries.shown())) or 0
+    query = select(func.count()).select_from(Event).where(queries.shown(), queries.real())
+    return get_session().scalar(query) or 0
 
 
 def _event_paths(offset: int, limit: int) -> list[str]:
-    query = select(Event.id).where(queries.shown()).order_by(Event.id).offset(offset).limit(limit)
+    query = select(Event.id).where(queries.shown(), queries.real()).order_by(Event.id).offset(offset).limit(limit)
     return [f"/events/{event_id}" for event_id in get_session().scalars(query)]
 
 

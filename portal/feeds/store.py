@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import lock_for_writing, session_scope, utcnow
+from ..districts import district_from_place
 from ..events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 from .fetch import FetchResult
 from .parse import FeedItem, FeedNote, OutOfTime, ParsedFeed, detect_lang
@@ -311,7 +312,7 @@ def _store_events(
                 source="feed",
                 partner_id=feed.partner_id,
                 feed_id=feed.id,
-                district=feed.default_district,
+                district=feed.default_district or district_from_place(session, item.location),
                 is_example=bool(partner and partner.is_example),
                 first_seen=now,
             )

@@ -1,0 +1,73 @@
+"""District from the place: a feed event without a district gets one when exactly one district's
+name (from content/districts.yml, either script) is in its venue or address (issue 15, part 3)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal.cli import sync_content
+from portal.db import session_scope
+from portal.districts import district_from_place
+from portal.events.model import Event, Partner, PartnerFeed
+from portal.feeds.cli import refresh_feeds
+
+from .feeds_server import feed_server_fixture  # noqa: F401 (the feed_server fixture)
+from .test_events_feeds import FAST
+
+
+@pytest.mark.parametrize(
+    ("place", "district"),
+    [
+        ("沙田瀝源邨", "sha-tin"),
+        ("沙田區某社區會堂", "sha-tin"),
+        ("Community hall, Tsuen Wan", "tsuen-wan"),
+        ("KOWLOON CITY library", "kowloon-city"),
+        ("北區大會堂", "north"),
+        ("Fanling, North District", "north"),
+        ("North Point waterfront", ""),  # "North" alone is not the North district
+        ("Eastern Harbour Centre", ""),
+        ("沙田至大埔單車徑", ""),  # two districts: unknown rather than a guess
+        ("瀝源邨", ""),  # estates are not in the districts data
+        ("", ""),
+    ],
+)
+def test_a_place_names_exactly_one_district_or_none(app, place, district):
+    with session_scope(app) as session:
+        assert district_from_place(session, place) == district
+
+
+def test_an_rss_event_at_a_sha_tin_estate_is_listed_under_sha_tin(make_app, backend, feed_server):
+    app = make_app(backend, **FAST)
+    sync_content(app)  # the districts
+    with session_scope(app) as session:
+        session.add(Partner(id="places", name_en="Places", name_zh="地方"))
+        session.flush()
+        session.add(PartnerFeed(partner_id="places", url=feed_server.url("/feeds/rss_places.xml")))
+    refresh_feeds(app)
+    with session_scope(app) as session:
+        rows = session.scalars(select(Event).where(Event.partner_id == "places")).all()
+        assert {row.uid.rsplit(":", 1)[1]: row.district for row in rows} == {
+            "places-lek-yuen": "sha-tin",
+            "places-tsuen-wan": "tsuen-wan",
+            "places-north-point": "",
+            "places-ride": "",
+        }
+    client = app.test_client()
+    sha_tin = client.get("/zh-hk/events?district=sha-tin").get_data(as_text=True)
+    assert "屋邨親子下午" in sha_tin and "由沙田到大埔單車遊" not in sha_tin
+    assert "Carers" not in sha_tin
+
+
+def test_a_feed_district_given_by_the_partner_wins_over_the_place(make_app, feed_server):
+    app = make_app(**FAST)
+    sync_content(app)
+    with session_scope(app) as session:
+        session.add(Partner(id="places", name_en="Places", name_zh="地方"))
+        session.flush()
+        url = feed_server.url("/feeds/rss_places.xml")
+        session.add(PartnerFeed(partner_id="places", url=url, default_district="wan-chai"))
+    refresh_feeds(app)
+    with session_scope(app) as session:
+        districts = set(session.scalars(select(Event.district).where(Event.partner_id == "places")))
+    assert districts == {"wan-chai"}

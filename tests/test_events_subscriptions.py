@@ -76,12 +76,16 @@ def test_ics_has_description_url_location_and_a_uid_that_stays(backend_app):
 
 def test_subscribe_links_are_webcal_per_filter_with_the_download_kept(app):
     client = app.test_client()
-    page = html.unescape(client.get("/en/events?district=sha-tin&free=1&topic=parenting").get_data(as_text=True))
-    assert 'href="webcal://portal.test/en/events/feed.ics?district=sha-tin&topic=parenting&free=1"' in page
-    assert 'href="http://portal.test/en/events/feed.ics?district=sha-tin&topic=parenting&free=1" download' in page
-    assert 'href="http://portal.test/en/events/feed.atom?district=sha-tin&topic=parenting&free=1"' in page
+    page = html.unescape(client.get("/en/events?district=sha-tin&free=1&topic=teenagers").get_data(as_text=True))
+    assert 'href="webcal://portal.test/en/events/feed.ics?district=sha-tin&topic=teenagers&free=1"' in page
+    assert 'href="http://portal.test/en/events/feed.ics?district=sha-tin&topic=teenagers&free=1" download' in page
+    assert 'href="http://portal.test/en/events/feed.atom?district=sha-tin&topic=teenagers&free=1"' in page
     plain = client.get("/zh-hk/events").get_data(as_text=True)
     assert 'href="webcal://portal.test/zh-hk/events/feed.ics"' in plain
+    # a topic no event has is dropped like any unknown filter value: the subscription does not carry it
+    unknown = html.unescape(client.get("/en/events?topic=no-such-topic").get_data(as_text=True))
+    assert 'href="webcal://portal.test/en/events/feed.ics"' in unknown
+    assert not [link for link in re.findall(r'href="([^"]*feed\.(?:ics|atom)[^"]*)"', unknown) if "no-such" in link]
 
 
 def test_each_filter_makes_its_own_subscription(backend_app):

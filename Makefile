@@ -55,6 +55,7 @@ preview: install compile-translations
 
 lint: install
 	$(BIN)/ruff check portal tests bench
+	$(BIN)/ruff format --check portal tests bench tools wsgi.py
 
 ## make fuzz: the fuzz targets in tests/fuzz (feed parse + store, front matter + article loader), each for
 ## FUZZ_SECONDS; not part of `make test`. A crash is listed with the shortest input that caused it.

@@ -114,9 +114,18 @@ def bench_worker_memory(work: Path, content: Path, pairs: int, requests: int = 4
     try:
         base = f"http://127.0.0.1:{port}"
         rng = random.Random(7)
-        paths = ["/en/", "/zh-hk/", "/en/articles/", f"/zh-hk/articles/?page={max(1, pairs // 24)}", "/en/events",
-                 "/en/centres/", "/en/search?q=family+stress", "/zh-hk/search?q=溝通", "/en/articles/feed.atom",
-                 "/sitemap.xml"]
+        paths = [
+            "/en/",
+            "/zh-hk/",
+            "/en/articles/",
+            f"/zh-hk/articles/?page={max(1, pairs // 24)}",
+            "/en/events",
+            "/en/centres/",
+            "/en/search?q=family+stress",
+            "/zh-hk/search?q=溝通",
+            "/en/articles/feed.atom",
+            "/sitemap.xml",
+        ]
         paths += [f"/{rng.choice(['en', 'zh-hk'])}/articles/bench-{rng.randrange(pairs):05d}" for _ in range(requests)]
         for _ in range(100):
             try:
@@ -131,8 +140,10 @@ def bench_worker_memory(work: Path, content: Path, pairs: int, requests: int = 4
             status = Path(f"/proc/{pid}/status").read_text()
             rss_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
             hwm_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
-            print(f"{'worker RSS after ' + str(len(paths)) + ' pages (MB)':<40} {rss_kb / 1024:8.1f}"
-                  f"   (peak {hwm_kb / 1024:.1f})")
+            print(
+                f"{'worker RSS after ' + str(len(paths)) + ' pages (MB)':<40} {rss_kb / 1024:8.1f}"
+                f"   (peak {hwm_kb / 1024:.1f})"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -157,8 +168,10 @@ def bench_render(pairs: int, rounds: int = 200) -> None:
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, path
         times.sort()
-        print(f"uncached article render, {pairs * 2} articles: median {statistics.median(times):.2f} ms, "
-              f"p95 {times[int(len(times) * 0.95)]:.2f} ms")
+        print(
+            f"uncached article render, {pairs * 2} articles: median {statistics.median(times):.2f} ms, "
+            f"p95 {times[int(len(times) * 0.95)]:.2f} ms"
+        )
 
 
 def main() -> None:

@@ -78,9 +78,11 @@ def main() -> None:
                 rows = weigh(context.new_page(), base + path)
                 context.close()
                 code = [r for r in rows if r[0] in CODE_TYPES]
-                print(f"\n{path}: {len(rows)} requests, {sum(r[3] for r in rows) / 1024:.1f} KB compressed in all; "
-                      f"HTML+CSS+JS {len(code)} requests, {sum(r[3] for r in code) / 1024:.1f} KB compressed "
-                      f"({sum(r[2] for r in code) / 1024:.1f} KB raw)")
+                print(
+                    f"\n{path}: {len(rows)} requests, {sum(r[3] for r in rows) / 1024:.1f} KB compressed in all; "
+                    f"HTML+CSS+JS {len(code)} requests, {sum(r[3] for r in code) / 1024:.1f} KB compressed "
+                    f"({sum(r[2] for r in code) / 1024:.1f} KB raw)"
+                )
                 for kind, url, raw, packed in rows:
                     print(f"  {kind:<11} {raw / 1024:7.1f} KB raw {packed / 1024:7.1f} KB gz  {url.removeprefix(base)}")
         finally:

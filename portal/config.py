@@ -77,8 +77,7 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
     instance_path = Path(instance_path)
     return {
         "SECRET_KEY": _secret_key(instance_path, env),
-        "DATABASE_URL": env.get("PORTAL_DATABASE_URL")
-        or f"sqlite:///{instance_path / 'portal.sqlite3'}",
+        "DATABASE_URL": env.get("PORTAL_DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}",
         "REDIS_URL": env.get("PORTAL_REDIS_URL") or None,
         "CACHE_DIR": str(instance_path / "cache"),
         # Key prefix in Redis, so several sites (or test runs) can share one server.

@@ -39,6 +39,7 @@ def lang_cookie(lang: str) -> str:
     """The Set-Cookie value that remembers the visitor's language (so / sends them back to it)."""
     return dump_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_SECONDS, samesite="Lax")
 
+
 babel = Babel()
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 

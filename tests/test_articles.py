@@ -145,6 +145,7 @@ def test_related_articles_rank_category_twice_a_shared_tag_then_newest(backend_a
         articles = list(session.scalars(select(Article)))
         assert len(articles) > 10
         for article in articles:
+
             def score(other: Article, article: Article = article) -> int:
                 return 2 * (other.category == article.category) + len(set(other.tags) & set(article.tags))
 

@@ -375,8 +375,16 @@ def test_centre_page_shows_open_now_and_is_not_cached(cclient, monkeypatch):
 
 def test_centre_page_has_every_field_tel_links_directions_and_correction_form(cclient):
     html = cclient.get("/en/centres/test-harbour").get_data(as_text=True)
-    for text in ("Harbour Test Family Centre", "Test Operator", "1 Test Road, Wan Chai", "Step-free entrance",
-                 "Cantonese, English", "Test streets near the harbour", "2111 1112", "harbour@example.org"):
+    for text in (
+        "Harbour Test Family Centre",
+        "Test Operator",
+        "1 Test Road, Wan Chai",
+        "Step-free entrance",
+        "Cantonese, English",
+        "Test streets near the harbour",
+        "2111 1112",
+        "harbour@example.org",
+    ):
         assert text in html, text
     assert 'href="tel:+85221111111"' in html
     assert "openstreetmap.org/directions?to=22.279%2C114.173" in html

@@ -150,7 +150,10 @@ def test_partners_and_feeds_synced(make_app, content_copy):
     with session_scope(app) as session:
         feed = session.scalars(select(PartnerFeed)).one()
         assert (feed.partner_id, feed.format_hint, feed.default_lang, feed.default_district) == (
-            "real-ngo", "ics", "zh-hk", "sha-tin"
+            "real-ngo",
+            "ics",
+            "zh-hk",
+            "sha-tin",
         )
         assert session.get(Partner, "example-family-centre").is_example
 
@@ -196,7 +199,9 @@ def test_filters_combine(backend_app):
         return {t for t in titles(client.get(f"/en/events?{query}").get_data(as_text=True)) if t.startswith("Test")}
 
     assert shown("district=sha-tin&audience=carers") == {
-        "Test carers-shatin-free", "Test carers-shatin-paid", "Test far-future"
+        "Test carers-shatin-free",
+        "Test carers-shatin-paid",
+        "Test far-future",
     }
     assert shown("district=sha-tin&audience=carers&free=1") == {"Test carers-shatin-free", "Test far-future"}
     to = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
@@ -279,8 +284,14 @@ def test_online_event_json_ld_and_zh_fallback(app):
 
 
 def test_ics_and_atom_parse_back(backend_app):
-    add_event(backend_app, "ics-carers", 2, audience="carers", status="cancelled",
-              ends=datetime.now(UTC) + timedelta(days=2, hours=2))
+    add_event(
+        backend_app,
+        "ics-carers",
+        2,
+        audience="carers",
+        status="cancelled",
+        ends=datetime.now(UTC) + timedelta(days=2, hours=2),
+    )
     add_event(backend_app, "ics-other", 2, audience="youth")
     client = backend_app.test_client()
     response = client.get("/en/events/feed.ics?audience=carers&district=sha-tin")
@@ -310,14 +321,37 @@ def test_partner_profile_shows_feed_health_and_news(backend_app):
     with session_scope(app) as session:
         session.add(Partner(id="ngo", name_en="The NGO", name_zh="機構"))
         session.flush()
-        session.add(PartnerFeed(partner_id="ngo", url="https://ngo.example/ok.xml", last_result="ok",
-                                last_fetched_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC),
-                                items_found=7, events_found=5, news_found=2))
-        session.add(PartnerFeed(partner_id="ngo", url="https://ngo.example/bad.xml", last_result="error",
-                                last_error_kind="timeout", last_error="read timed out after 10 s"))
+        session.add(
+            PartnerFeed(
+                partner_id="ngo",
+                url="https://ngo.example/ok.xml",
+                last_result="ok",
+                last_fetched_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC),
+                items_found=7,
+                events_found=5,
+                news_found=2,
+            )
+        )
+        session.add(
+            PartnerFeed(
+                partner_id="ngo",
+                url="https://ngo.example/bad.xml",
+                last_result="error",
+                last_error_kind="timeout",
+                last_error="read timed out after 10 s",
+            )
+        )
         session.flush()
-        session.add(NewsItem(uid="feed:1:n", partner_id="ngo", lang="en",
-                             title="We moved office", summary="<p>New address</p>", url="https://ngo.example/n"))
+        session.add(
+            NewsItem(
+                uid="feed:1:n",
+                partner_id="ngo",
+                lang="en",
+                title="We moved office",
+                summary="<p>New address</p>",
+                url="https://ngo.example/n",
+            )
+        )
     add_event(app, "ngo-event", 4, partner_id="ngo")
     client = app.test_client()
     en = client.get("/en/partners/ngo").get_data(as_text=True)
@@ -377,8 +411,16 @@ def test_feed_event_in_one_language(app):
     with session_scope(app) as session:
         session.add(Partner(id="ngo", name_en="The NGO", name_zh="機構"))
     event_id = add_event(
-        app, "feed-only-zh", 2, source="feed", partner_id="ngo", title_en="", title_zh="粵語親子講座",
-        description_zh="<p>內容</p>", venue_zh="社區中心", original_url="https://ngo.example/e/9",
+        app,
+        "feed-only-zh",
+        2,
+        source="feed",
+        partner_id="ngo",
+        title_en="",
+        title_zh="粵語親子講座",
+        description_zh="<p>內容</p>",
+        venue_zh="社區中心",
+        original_url="https://ngo.example/e/9",
     )
     client = app.test_client()
     en = client.get(f"/en/events/{event_id}").get_data(as_text=True)

@@ -64,7 +64,7 @@ def test_help_bar_numbers_come_from_the_hotline_file(client):
 
 def test_help_page_lists_every_verified_hotline_with_its_source(client):
     hotlines = yaml.safe_load((REAL_CONTENT / "hotlines.yml").read_text(encoding="utf-8"))
-    shared = (REAL_CONTENT.parent.parent / "shared" / "data" / "hotlines.csv")
+    shared = REAL_CONTENT.parent.parent / "shared" / "data" / "hotlines.csv"
     en = html.unescape(client.get("/en/help").get_data(as_text=True))
     zh = html.unescape(client.get("/zh-hk/help").get_data(as_text=True))
     for hotline in hotlines:
@@ -151,8 +151,12 @@ def test_pages_are_cached_and_a_sync_refreshes_them(make_app, backend, fixture_c
     assert "Family meals that bring you together" in hit.get_data(as_text=True)
 
     article = fixture_content / "articles" / "family-meals" / "en.md"
-    article.write_text(article.read_text(encoding="utf-8").replace(
-        "title: Family meals that bring you together", "title: Family meals, renamed"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "title: Family meals that bring you together", "title: Family meals, renamed"
+        ),
+        encoding="utf-8",
+    )
     sync_content(worker_a)
     fresh = client_b.get("/en/articles/family-meals")
     assert fresh.headers.get("X-Cache") == "miss"
@@ -174,6 +178,7 @@ def test_a_cached_page_is_served_before_flask_with_the_same_headers(make_app, ba
     for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
                  "Permissions-Policy", "Content-Language", "Content-Type", "Link"):  # fmt: skip
         assert hit.headers.getlist(name) == miss.headers.getlist(name), name
+
     def without_expiry(cookies: list[str]) -> list[str]:  # Expires follows the clock (Max-Age is compared)
         return [re.sub(r"Expires=[^;]*; ", "", cookie) for cookie in cookies]
 

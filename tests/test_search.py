@@ -143,8 +143,9 @@ def tokenised(monkeypatch) -> list[str]:
     return seen
 
 
-def test_editing_one_article_retokenises_only_that_article(make_app, backend, content_copy: Path, tokenised,
-                                                           monkeypatch):
+def test_editing_one_article_retokenises_only_that_article(
+    make_app, backend, content_copy: Path, tokenised, monkeypatch
+):
     app = make_app(backend, CONTENT_DIR=str(content_copy))
     sync_content(app)
     before = _indexed(app)

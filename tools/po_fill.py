@@ -41,9 +41,7 @@ def main(paths: list[str]) -> int:
             filled += 1
     with PO.open("wb") as handle:
         write_po(handle, catalog, width=0, sort_output=True, omit_header=False, include_lineno=False)
-    missing = [
-        m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
-    ]
+    missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
     print(f"filled {filled}; still untranslated: {len(missing)}")
     for msgid in missing:
         print("  -", msgid)

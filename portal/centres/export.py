@@ -207,8 +207,12 @@ def hsds_service(centre: Centre, district: District | None, site_url: str, page_
         "phones": phones,
         "schedules": _schedules(centre, ns, service_id),
         "languages": [
-            {"id": _id(ns, "language", centre.key, name), "service_id": service_id, "name": name,
-             "code": LANGUAGES[name][0]}
+            {
+                "id": _id(ns, "language", centre.key, name),
+                "service_id": service_id,
+                "name": name,
+                "code": LANGUAGES[name][0],
+            }
             for name in centre.languages
         ],  # fmt: skip
         "organization": {

@@ -46,9 +46,7 @@ def general_holidays(year: int) -> list[dict[str, object]]:
     english = holiday_library.HongKong(years=year, categories=categories, language="en_HK")
     chinese = holiday_library.HongKong(years=year, categories=categories, language="zh_HK")
     return [
-        {"date": day, "name_en": english[day], "name_zh": chinese[day]}
-        for day in sorted(english)
-        if day.weekday() != 6
+        {"date": day, "name_en": english[day], "name_zh": chinese[day]} for day in sorted(english) if day.weekday() != 6
     ]
 
 

@@ -71,8 +71,7 @@ def expression(clauses: Sequence[Clause], any_clause: bool, quote: str, and_: st
         return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
 
     rendered = [
-        group([group([f"{quote}{token}{quote}" for token in alt], and_) for alt in clause], or_)
-        for clause in clauses
+        group([group([f"{quote}{token}{quote}" for token in alt], and_) for alt in clause], or_) for clause in clauses
     ]
     return (or_ if any_clause else and_).join(rendered)
 

@@ -65,9 +65,10 @@ def test_without_javascript_the_list_and_coordinates_form_work(live_server, brow
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/en/centres/")
-    assert page.get_by_role("button", name="Use my location").count() == 0 or not page.get_by_role(
-        "button", name="Use my location"
-    ).is_visible()
+    assert (
+        page.get_by_role("button", name="Use my location").count() == 0
+        or not page.get_by_role("button", name="Use my location").is_visible()
+    )
     page.get_by_label("District").select_option("tuen-mun")
     page.get_by_role("main").get_by_role("button", name="Search").click()
     # The form submits a new page: wait for it rather than read the old one (no JavaScript here).

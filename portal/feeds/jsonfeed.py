@@ -13,13 +13,12 @@ from typing import Any
 
 from .parse import (
     FeedItem,
-    FeedNote,
     ParsedFeed,
     ParseError,
     ParseLimits,
     _description_html,
     _safe_url,
-    _skipped,
+    collect_items,
     normalise_lang,
     plain_text,
     summary_html,
@@ -54,26 +53,13 @@ def parse_json_feed(body: bytes, limits: ParseLimits | None = None) -> ParsedFee
     if not isinstance(items, list):
         raise ParseError("not-a-feed", "The JSON Feed has no list of items.")
     result = ParsedFeed(format="json", title=plain_text(data.get("title")), lang=normalise_lang(data.get("language")))
-    seen: set[str] = set()
-    unnamed = 0
-    for position, entry in enumerate(items, start=1):
-        limits.check()
-        if len(result.items) >= limits.max_items:
-            result.notes.append(FeedNote(kind="items-capped", number=limits.max_items))
-            break
-        try:
-            item = news_item(entry, result.lang)
-        except Exception as exc:  # noqa: BLE001 - one odd item must not refuse the feed
-            title = plain_text(entry.get("title")) if isinstance(entry, dict) else ""
-            result.notes.append(_skipped(position, "", title, "broken", exc))
-            continue
-        if item is None:
-            unnamed += 1
-        elif item.guid not in seen:
-            seen.add(item.guid)
-            result.items.append(item)
-    if unnamed:
-        result.notes.append(FeedNote(kind="unnamed", number=unnamed))
+    collect_items(
+        result,
+        items,
+        lambda entry: news_item(entry, result.lang),
+        lambda entry: ("", plain_text(entry.get("title")) if isinstance(entry, dict) else ""),
+        limits,
+    )
     return result
 
 

@@ -18,9 +18,10 @@ from .parse import (
     ParsedFeed,
     ParseError,
     ParseLimits,
+    SkippedItem,
     _charset,
     _safe_url,
-    _skipped,
+    collect_items,
     normalise_lang,
     parse_iso,
     plain_text,
@@ -127,46 +128,30 @@ def parse_jsonld(body: bytes, content_type: str = "", limits: ParseLimits | None
         )
     if not events:
         raise ParseError("not-a-feed", NOT_A_FEED)
-    seen: set[str] = set()
-    for position, node in enumerate(events, start=1):
-        limits.check()
-        if len(result.items) >= limits.max_items:
-            result.notes.append(FeedNote(kind="items-capped", number=limits.max_items))
-            break
-        try:
-            item = event_item(node, result.lang)
-        except SkippedEvent as skip:
-            result.notes.append(_skipped(position, skip.uid, skip.title, skip.reason, skip.detail))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one odd event must not refuse the page
-            result.notes.append(_skipped(position, str(node.get("@id") or ""), _text(node.get("name")), "broken", exc))
-            continue
-        if item.guid not in seen:
-            seen.add(item.guid)
-            result.items.append(item)
+    collect_items(
+        result,
+        events,
+        lambda node: event_item(node, result.lang),
+        lambda node: (str(node.get("@id") or ""), _text(node.get("name"))),
+        limits,
+    )
     return result
 
 
-class SkippedEvent(Exception):
-    def __init__(self, uid: str, title: str, reason: str, detail: str):
-        super().__init__(detail)
-        self.uid, self.title, self.reason, self.detail = uid, title, reason, detail
-
-
 def event_item(node: dict, page_lang: str = "") -> FeedItem:
-    """One Event node as a FeedItem (SkippedEvent when it has no readable start)."""
+    """One Event node as a FeedItem (SkippedItem when it has no readable start)."""
     title = plain_text(_text(node.get("name")))
     link = _safe_url(_text(node.get("url")))
     start_text = _text(node.get("startDate"))
     uid = str(node.get("@id") or "").strip()
     if not start_text.strip():
-        raise SkippedEvent(uid, title, "no-start", "no startDate")
+        raise SkippedItem(uid, title, "no-start", "no startDate")
     start = parse_iso(start_text)
     if start is None:
-        raise SkippedEvent(uid, title, "bad-date", f"startDate {start_text[:60]!r}")
+        raise SkippedItem(uid, title, "bad-date", f"startDate {start_text[:60]!r}")
     guid = uid or link or (f"{title}@{start[0]:%Y-%m-%dT%H:%MZ}" if title else "")
     if not guid:
-        raise SkippedEvent(uid, title, "broken", "no @id, url or name")
+        raise SkippedItem(uid, title, "broken", "no @id, url or name")
     item = FeedItem(
         guid=guid[:400],
         title=title,

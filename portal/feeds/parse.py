@@ -28,6 +28,7 @@ import html.entities
 import io
 import re
 import time as clock
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -297,27 +298,13 @@ def parse_xml(body: bytes, content_type: str = "", limits: ParseLimits | None = 
     result = ParsedFeed(format=feed_format, title=plain_text(parsed.feed.get("title")), lang=feed_lang)
     if warning:
         result.notes.append(FeedNote(kind="xml-warning", extra=warning))
-    seen: set[str] = set()
-    unnamed = 0
-    for position, entry in enumerate(parsed.entries, start=1):
-        limits.check()
-        if len(result.items) >= limits.max_items:
-            result.notes.append(FeedNote(kind="items-capped", number=limits.max_items))
-            break
-        try:
-            item = _xml_item(entry, feed_lang)
-        except Exception as exc:  # noqa: BLE001 - one odd entry must not refuse the feed
-            title = _quiet(lambda entry=entry: plain_text(entry.get("title")))
-            uid = _quiet(lambda entry=entry: str(entry.get("id") or ""))
-            result.notes.append(_skipped(position, uid, title, "broken", exc))
-            continue
-        if item is None:
-            unnamed += 1
-        elif item.guid not in seen:
-            seen.add(item.guid)
-            result.items.append(item)
-    if unnamed:
-        result.notes.append(FeedNote(kind="unnamed", number=unnamed))
+    collect_items(
+        result,
+        parsed.entries,
+        lambda entry: _xml_item(entry, feed_lang),
+        lambda entry: (str(entry.get("id") or ""), plain_text(entry.get("title"))),
+        limits,
+    )
     return result
 
 
@@ -375,6 +362,54 @@ def _repair_entities(body: bytes) -> bytes:
 def _named(entry: Any) -> bool:
     """An entry we can use: it has an id, a link or a title."""
     return bool(entry.get("id") or entry.get("link") or plain_text(entry.get("title")))
+
+
+class SkippedItem(Exception):
+    """Raised by a format's item reader for an entry it will not load, saying why (a note names it)."""
+
+    def __init__(self, uid: str, title: str, reason: str, detail: str):
+        super().__init__(detail)
+        self.uid, self.title, self.reason, self.detail = uid, title, reason, detail
+
+
+def collect_items(
+    result: ParsedFeed,
+    entries: Iterable[Any],
+    to_item: Callable[[Any], FeedItem | None],
+    name_of: Callable[[Any], tuple[str, str]],
+    limits: ParseLimits,
+) -> None:
+    """Entries one by one into ``result``, the same way for every format.
+
+    The deadline is checked before each entry; past ``limits.max_items`` the rest are cut with a note;
+    an entry whose reader raises is skipped and named (``name_of`` gives its uid and title, read
+    defensively); an entry with no id, link or title (``to_item`` gives None) is counted; a guid seen
+    before is dropped.
+    """
+    seen: set[str] = set()
+    unnamed = 0
+    for position, entry in enumerate(entries, start=1):
+        limits.check()
+        if len(result.items) >= limits.max_items:
+            result.notes.append(FeedNote(kind="items-capped", number=limits.max_items))
+            break
+        try:
+            item = to_item(entry)
+        except SkippedItem as skip:
+            result.notes.append(_skipped(position, skip.uid, skip.title, skip.reason, skip.detail))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not refuse the feed
+            uid = _quiet(lambda entry=entry: name_of(entry)[0])
+            title = _quiet(lambda entry=entry: name_of(entry)[1])
+            result.notes.append(_skipped(position, uid, title, "broken", exc))
+            continue
+        if item is None:
+            unnamed += 1
+        elif item.guid not in seen:
+            seen.add(item.guid)
+            result.items.append(item)
+    if unnamed:
+        result.notes.append(FeedNote(kind="unnamed", number=unnamed))
 
 
 def _quiet(read: Any) -> str:

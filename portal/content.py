@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -230,6 +230,18 @@ class ContentLoader(EditorChecks, YAML_LOADER):  # type: ignore[misc, valid-type
 
 
 ContentLoader.add_constructor(TIMESTAMP_TAG, EditorChecks.construct_checked_timestamp)
+
+
+def as_date(value: Any) -> date | None:
+    """A front-matter value as a date (a date-time gives its day); None when it is none or unreadable."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
 
 
 def parse_yaml(text: str) -> Any:

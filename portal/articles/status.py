@@ -7,15 +7,14 @@ from __future__ import annotations
 import csv
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import current_app
 
 from ..cli import content_cli, editor_lang, lang_option, say
-from ..content import ContentError, read_text, split_front_matter
+from ..content import ContentError, as_date, read_text, split_front_matter
 from ..i18n import LANGUAGES, N_, translate
 from .loader import discover, today_hk
 
@@ -37,17 +36,6 @@ class ArticleStatus:
         return self.review_due is not None and self.review_due < today
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip()) if value else None
-    except ValueError:
-        return None
-
-
 def article_statuses(content_dir: Path) -> list[ArticleStatus]:
     """One row per article folder, in folder order."""
     rows: dict[str, ArticleStatus] = {}
@@ -61,8 +49,8 @@ def article_statuses(content_dir: Path) -> list[ArticleStatus]:
         except ContentError:
             row.unreadable.append(item.lang)
             continue
-        row.reviewed[item.lang] = _date(meta.get("reviewed"))
-        due = _date(meta.get("review_due"))
+        row.reviewed[item.lang] = as_date(meta.get("reviewed"))
+        due = as_date(meta.get("review_due"))
         if due and (row.review_due is None or due < row.review_due):
             row.review_due = due
     return list(rows.values())

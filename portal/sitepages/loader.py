@@ -13,7 +13,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from ..content import (
     Problem,
     Progress,
     SyncReport,
+    as_date,
     decode_text,
     field_line,
     file_hash,
@@ -240,7 +240,7 @@ def parse_page(
         if value is None or value == "":
             problems.append(Problem(shown, field_line(text, name, 2), MISSING_FIELD[name], params={"field": name}))
         elif name == "reviewed":
-            parsed = _date(value)
+            parsed = as_date(value)
             if parsed is None:
                 problems.append(Problem(shown, field_line(text, name), WRONG_FIELD[name], params={"field": name}))
             values[name] = parsed
@@ -273,17 +273,6 @@ def parse_page(
         "toc_json": json.dumps([h for h in rendered.headings if h[0] == 2], ensure_ascii=False),
         "source_path": shown,
     }
-
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
 
 
 def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]]:

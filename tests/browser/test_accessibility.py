@@ -12,6 +12,8 @@ and resizing the same page, then scanned again at 1280 px. The tests below read 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -249,3 +251,30 @@ def test_the_phone_header_keeps_numbers_with_their_labels_and_folds_the_rest(liv
 def test_no_chinese_text_is_slanted(survey):
     """CJK fonts have no italics: a browser fakes a slant, which is harder to read. Emphasis is bold."""
     assert not survey["slanted"], "\n".join(survey["slanted"])
+
+
+NEAR_ME = [
+    ("en", "Use my location", r"^\d+ centres, nearest first$"),
+    ("zh-hk", "使用我的位置", r"^\d+ 間中心，最近的排先$"),
+]
+WAN_CHAI = {"latitude": 22.27851, "longitude": 114.17353}
+
+
+@pytest.mark.parametrize(("lang", "button", "summary"), NEAR_ME)
+def test_use_my_location_announces_a_short_summary_not_the_list(live_server, browser, lang, button, summary):
+    context = browser.new_context(geolocation=WAN_CHAI, permissions=["geolocation"])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/{lang}/centres/")
+        page.get_by_role("button", name=button).click()
+        page.locator("[data-near-result] ol").first.wait_for()
+        status = page.locator("[data-near-status]")
+        assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+        text = status.inner_text().strip()
+        count = page.locator("[data-near-result] ol").last.locator("li").count()
+        assert re.match(summary, text) and text.startswith(str(count)), text
+        live = page.evaluate("document.querySelectorAll('[aria-live], [role=status], [role=alert], [role=log]').length")
+        inside = page.evaluate("!!document.querySelector('[data-near-result]').closest('[aria-live], [role=status]')")
+        assert live >= 1 and not inside, "the list itself must not be read out as it appears"
+    finally:
+        context.close()

@@ -7,7 +7,7 @@ PO := translations/zh_Hant_HK/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations compile-translations check sync preview lint bench fuzz clean
+.PHONY: run test install translations compile-translations check sync preview lint bench fuzz screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ fuzz: install compile-translations
 
 bench: install compile-translations
 	$(BIN)/python bench/run_all.py
+
+## make screenshots: the first screen of home, an article, events, a self-check and the centre finder
+## on a 390 x 844 phone, in both languages, into docs/screenshots/ (needs /usr/bin/chromium)
+screenshots: install compile-translations
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -98,9 +98,16 @@
     box.hidden = false;
     var button = box.querySelector("[data-near-button]");
     var result = box.querySelector("[data-near-result]");
+    var status = box.querySelector("[data-near-status]");
     var lang = box.getAttribute("data-lang"), other = lang === "en" ? "zh-hk" : "en";
 
-    function say(text) { result.textContent = ""; result.appendChild(el("p", text)); }
+    // Screen readers hear only the status line: a short summary, never the whole list.
+    function announce(text) { status.textContent = text; }
+    function say(text) { result.textContent = ""; announce(text); }
+    function summary(count) {
+      var template = box.getAttribute(count === 1 ? "data-msg-summary-one" : "data-msg-summary-many");
+      return template.replace("__N__", String(count));
+    }
 
     button.addEventListener("click", function () {
       say(box.getAttribute("data-msg-locating"));
@@ -126,6 +133,7 @@
             }
             result.appendChild(el("h3", box.getAttribute("data-msg-all")));
             result.appendChild(renderList(ranked, box, lang, other));
+            announce(summary(ranked.length));
             document.dispatchEvent(new CustomEvent("centres:located", { detail: { lat: lat, lng: lng } }));
           })
           .catch(function () { say(box.getAttribute("data-msg-denied")); })

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from portal.articles.sources import parse_sources
 from portal.cli import sync_content
 
@@ -55,7 +57,8 @@ URL = "https://www.info.gov.hk/gia/general/202306/05/P2023060500553.htm"
 def test_sources_are_shown_under_the_article_in_each_language(make_app, content_copy):
     for lang, publisher, _heading in CASES:
         path = content_copy / "articles" / "what-is-an-ifsc" / f"{lang}.md"
-        text = path.read_text(encoding="utf-8")
+        # The shipped article cites its own sources; this test puts one known citation in their place.
+        text = re.sub(r"\nsources:\n(?:  .*\n)*", "\n", path.read_text(encoding="utf-8"), count=1)
         citation = (
             f"sources:\n  - title: Hotline {lang}\n    publisher: {publisher}\n    url: {URL}\n    date: 2023-06-05\n"
         )

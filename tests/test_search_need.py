@@ -14,6 +14,8 @@ from portal.cli import sync_content
 
 FAMILY_LINES = "help#hotline-cease-18281|help#hotline-harmony-house|help#hotline-cfsc-serene-court"
 ANY = "*"  # a vague word: any result will do, but there must be one
+BABY_PAGES = "articles/couples-after-a-new-baby|articles/expecting-a-baby|articles/the-first-weeks-with-a-newborn"
+OLDER_PEOPLE = "articles/caring-for-a-parent-with-dementia|articles/planning-later-life-care-with-a-parent"
 SHA_TIN_CENTRES = "|".join(f"centres/swd-{key}" for key in ("shatin-north", "sha-tin-south", "ma-on-shan-north",
                                                              "ma-on-shan-south"))  # fmt: skip
 
@@ -59,7 +61,7 @@ TABLE = [
     # Colloquial Cantonese and formal Chinese, through the thesaurus.
     ("zh-hk", "湊仔", False, "articles/calm-limits-for-young-children"),
     ("zh-hk", "湊B", False, "articles/calm-limits-for-young-children"),
-    ("zh-hk", "老人家", False, "articles/caring-for-a-parent-with-dementia"),
+    ("zh-hk", "老人家", False, OLDER_PEOPLE),
     ("zh-hk", "錢銀", False, "articles/talking-about-money-worries|articles/a-family-budget-that-works"),
     ("zh-hk", "钱银", False, "articles/talking-about-money-worries|articles/a-family-budget-that-works"),
     ("zh-hk", "屋企", False, ANY),  # "home": many pages are right; it must find some
@@ -71,7 +73,7 @@ TABLE = [
     ("zh-hk", "嗌交", False, "articles/disagreeing-without-hurting|articles/separating-and-co-parenting"),
     ("zh-hk", "细路", False, "articles/calm-limits-for-young-children"),
     ("zh-hk", "欠債", False, "articles/getting-on-top-of-debt|articles/talking-about-money-worries"),
-    ("zh-hk", "BB", False, "articles/couples-after-a-new-baby"),
+    ("zh-hk", "BB", False, BABY_PAGES),
     ("zh-hk", "社署", False, "help#hotline-swd-hotline|articles/calling-the-swd-hotline"),
     # English synonyms and abbreviations.
     ("en", "divorce", False, "articles/separating-and-co-parenting"),
@@ -80,7 +82,7 @@ TABLE = [
     ("en", "alzheimers", False, "articles/caring-for-a-parent-with-dementia"),
     ("en", "SWD", False, "articles/calling-the-swd-hotline|help#hotline-swd-hotline"),
     ("en", "IFSC", False, "articles/what-is-an-ifsc"),
-    ("en", "newborn", False, "articles/couples-after-a-new-baby"),
+    ("en", "newborn", False, "articles/couples-after-a-new-baby|articles/the-first-weeks-with-a-newborn"),
     ("en", "hotline for carers", False, "help#hotline-carer-182183"),
     # Misspellings, corrected from the index's own words.
     ("en", "depresion", False, "self-check/phq9|articles/noticing-low-mood-and-worry"),
@@ -109,7 +111,7 @@ TABLE = [
     ("zh-hk", "生命熱綫", False, "help#hotline-sps"),
     ("en", "mental health hotline", False, "help|help#hotline-mh-18111"),
     # Mixed scripts.
-    ("zh-hk", "SEN 家長", False, "events/5"),
+    ("zh-hk", "SEN 家長", False, "events/5|articles/a-child-with-special-educational-needs"),
 ]
 
 FIRST_RESULT = re.compile(r'<li class="search-result">.*?<h2><a href="([^"]+)"', re.S)

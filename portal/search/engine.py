@@ -232,9 +232,22 @@ def _find(session: Session, parsed: Query, lang: str, kinds: list[str], page: in
         any_term = True
         ids, counts = backend.find(session, parsed.clauses, True, lang, PAGE_SIZE, offset, kinds, now)
     rows = {row.id: row for row in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
-    hits = [Hit(rows[i], snippet(rows[i].body, parsed)) for i in ids if i in rows]
+    ordered = sorted((i for i in ids if i in rows), key=lambda i: not _title_answers(rows[i].title_tokens, parsed))
+    hits = [Hit(rows[i], snippet(rows[i].body, parsed)) for i in ordered]
     total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)
     return Results(parsed, page, total, hits, counts, any_term)
+
+
+def _title_answers(title_tokens: str, parsed: Query) -> bool:
+    """Whether a title alone carries every word as typed (e.g. a hotline named as the searcher named it).
+
+    Such results go first on their page: body-heavy pages that mention every word (the help page,
+    long articles) otherwise outrank the page that is exactly what was asked for once the corpus
+    grows and the words become common.
+    """
+    tokens = set(title_tokens.split())
+    # The first alternative of a clause is what was typed; synonyms are too broad to put a page first.
+    return all(set(clause[0]) <= tokens for clause in parsed.clauses if clause)
 
 
 # --- snippets ---------------------------------------------------------------------------------

@@ -147,12 +147,8 @@ def fee_facts(fee: str, is_free: bool | None) -> Fee:
             )
     if not text:
         return Fee(free=bool(is_free))
-    if text.lower() in ("free", "免費", "0", "$0", "hk$0"):
-        return Fee(free=True)
-    amount = parse_amount(text)
-    if amount is not None:
-        return Fee(free=amount == 0, hkd=amount if amount else None)
-    return Fee(free=bool(is_free), foreign=Foreign(text))
+    understood = fee_from_text(text)  # free text stored before feeds' fees were made structured
+    return understood if understood is not None else Fee(free=bool(is_free), foreign=Foreign(text))
 
 
 # --- fees as feeds write them --------------------------------------------------------------------
@@ -174,8 +170,9 @@ _FEE = re.compile(
 # Brackets, separators and punctuation around a note: "HK$80 (per couple)", "80元／每位", "$80, per couple".
 _NOTE_EDGES = " \t,，、;；:：/／-–—()（）[]【】.。"
 _FREE_WITH_NOTE = re.compile(r"^([^()（）]{1,30}?)\s*[(（]([^()（）]{1,100})[)）]$")
-# A note that holds another amount or a range is not a note: "$80 adults, $40 children", "$50-80".
-_NOTE_WITH_NUMBER = re.compile(r"\d")
+# A note that holds another amount or a range is not a note ("$80 adults, $40 children", "$50-80"), nor one
+# of several clauses ("HK$50 per person, concessions" hints at other prices): both stay free text.
+_NOTE_WITH_NUMBER = re.compile(r"\d|[,，、;；/／]")
 
 
 def fee_from_text(value: str) -> Fee | None:

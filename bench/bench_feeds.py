@@ -237,7 +237,7 @@ GENERATORS = {"rss": rss, "atom": atom, "ics": ics, "jsonld": jsonld, "csv": csv
 class BenchServer:
     """Serves /feed/<n> (generated, with ETag/Last-Modified) and /hang/<kind>/<n>."""
 
-    def __init__(self, feeds: int, items: int, hanging: int) -> None:
+    def __init__(self, feeds: int, items: int, hanging: int, formats: tuple[str, ...] = FORMATS) -> None:
         self.stopping = threading.Event()
         self.bodies: dict[int, tuple[bytes, str, str]] = {}
         self.paths: list[tuple[str, str]] = []  # (path, format) per feed, in registration order
@@ -246,7 +246,7 @@ class BenchServer:
         step = feeds / hanging if hanging else 0
         hang_at = {int(k * step) for k in range(hanging)}
         for index in range(feeds):
-            fmt = FORMATS[index % len(FORMATS)]
+            fmt = formats[index % len(formats)]
             if index in hang_at:
                 kind = HANG_KINDS[len([h for h in hang_at if h < index]) % len(HANG_KINDS)]
                 self.paths.append((f"/hang/{kind}/{index}", fmt))
@@ -480,6 +480,125 @@ def run(args: argparse.Namespace) -> None:
                     conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
+# --- side by side with the feed reader library `reader` ------------------------------------------
+
+READER_VERSION = "3.26"
+READER_SCRIPT = """
+import sys, time
+from reader import make_reader
+db, action = sys.argv[1], sys.argv[2]
+reader = make_reader(db)
+if action == "add":
+    for url in sys.stdin.read().split():
+        reader.add_feed(url)
+else:
+    started = time.perf_counter()
+    reader.update_feeds(workers=16)
+    inside = time.perf_counter() - started
+    entries = reader.get_entry_counts().total
+    print(f"{inside:.3f} {entries}")
+reader.close()
+"""
+
+
+def reader_python(venv: Path) -> Path:
+    """The throw-away virtual environment's python with reader 3.26 (and sgmllib3k beside it)."""
+    python = venv / "bin" / "python"
+    check = [str(python), "-c", f"import reader, sys; sys.exit(reader.__version__ != {READER_VERSION!r})"]
+    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return python
+    print(f"creating {venv} with reader {READER_VERSION} (for this benchmark only, not a project dependency)")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(python), "-m", "pip", "install", "-q", f"reader=={READER_VERSION}", "sgmllib3k"]
+    subprocess.run(pip, check=True)
+    return python
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) used so far by finished child processes."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _ours_once(server: BenchServer, base_env: dict[str, str], work: Path) -> tuple[float, float, str]:
+    """Our first refresh into an empty SQLite database (partners synced first, untimed): wall and CPU seconds."""
+    content, instance = work / "content", work / "instance"
+    content.mkdir()
+    make_content(content, server)
+    env = dict(base_env)
+    env.update(
+        {
+            "PORTAL_DATABASE_URL": f"sqlite:///{work / 'ours.sqlite3'}",
+            "PORTAL_CONTENT_DIR": str(content),
+            "PORTAL_SECRET_KEY": "bench",
+            "PORTAL_SITE_URL": "http://bench.test",
+        }
+    )
+    _seconds, done = flask(env, instance, "content", "sync")
+    if done.returncode:
+        raise SystemExit(f"content sync failed: {done.stdout[-1000:]} {done.stderr[-1000:]}")
+    cpu = _children_cpu()
+    seconds, done = flask(env, instance, "feeds", "refresh")
+    cpu = _children_cpu() - cpu
+    ok, failed, _skipped = summary_line(done.stdout)
+    return seconds, cpu, f"{ok} ok, {failed} failed, exit {done.returncode}"
+
+
+def _reader_once(server: BenchServer, python: Path, work: Path) -> tuple[float, float, str]:
+    """reader's update_feeds(workers=16) into an empty database (feeds added first, untimed): wall and CPU seconds."""
+    database = str(work / "reader.sqlite3")
+    urls = "\n".join(server.base + path for path, _fmt in server.paths)
+    subprocess.run([str(python), "-c", READER_SCRIPT, database, "add"], input=urls, text=True, check=True)
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(python), "-c", READER_SCRIPT, database, "update"], capture_output=True, text=True, timeout=600
+    )
+    seconds = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
+    if done.returncode:
+        raise SystemExit(f"reader failed: {done.stderr[-2000:]}")
+    inside, entries = done.stdout.split()
+    return seconds, cpu, f"{entries} entries, update_feeds {float(inside):.2f} s"
+
+
+def versus_reader(args: argparse.Namespace) -> None:
+    """Ours against reader on the same local RSS feeds: median of alternating runs, each a fresh process."""
+    import platform
+    import statistics
+
+    python = reader_python(Path(args.reader_venv))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
+    server = BenchServer(args.feeds, args.items, 0, formats=("rss",))
+    print(
+        f"versus reader {READER_VERSION}: {args.feeds} local RSS feeds x {args.items} items, first refresh into an "
+        f"empty SQLite database, {args.rounds} alternating rounds, each a fresh process; "
+        f"{os.cpu_count()} CPU(s), {platform.processor() or platform.machine()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    ours: list[tuple[float, float]] = []
+    theirs: list[tuple[float, float]] = []
+    try:
+        for round_number in range(args.rounds):
+            for name, run_once, into in (
+                ("ours  ", lambda work: _ours_once(server, env, work), ours),
+                ("reader", lambda work: _reader_once(server, python, work), theirs),
+            ):
+                with tempfile.TemporaryDirectory(prefix="bench-versus-") as tmp:
+                    seconds, cpu, detail = run_once(Path(tmp))
+                into.append((seconds, cpu))
+                print(f"  round {round_number + 1} {name}: {seconds:6.2f} s wall, {cpu:6.2f} s CPU ({detail})")
+    finally:
+        server.stop()
+    for index, what in ((0, "wall"), (1, "CPU ")):
+        mine = statistics.median(run[index] for run in ours)
+        other = statistics.median(run[index] for run in theirs)
+        print(f"median {what}: ours {mine:6.2f} s, reader {other:6.2f} s: ours / reader = {mine / other:.2f}x")
+    print("target (issue 15): ours / reader <= 1.0x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=100)
@@ -491,7 +610,20 @@ def main() -> None:
     parser.add_argument("--read", type=float, help="PORTAL_FEED_READ_TIMEOUT for this run")
     parser.add_argument("--total", type=float, help="PORTAL_FEED_TOTAL_TIMEOUT for this run")
     parser.add_argument("--show-output", action="store_true", help="print the second refresh's CLI output")
-    run(parser.parse_args())
+    parser.add_argument(
+        "--versus-reader", action="store_true", help=f"instead: ours against reader {READER_VERSION} on RSS feeds"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of --versus-reader")
+    parser.add_argument(
+        "--reader-venv",
+        default=os.path.join(tempfile.gettempdir(), f"bench-reader-{READER_VERSION}"),
+        help="throw-away virtual environment for reader (created when missing)",
+    )
+    args = parser.parse_args()
+    if args.versus_reader:
+        versus_reader(args)
+    else:
+        run(args)
 
 
 if __name__ == "__main__":

@@ -256,14 +256,20 @@ def district_from_place(session: Session, *texts: str) -> str:
 
     Used for feed events that give no district (``portal/feeds/store.py``); the names are read
     once per session (one feed's transaction)."""
-    text = " ".join(part for part in texts if part)
-    if not text:
-        return ""
+    found = districts_in_place(session, *texts)
+    return found[0] if len(found) == 1 else ""
+
+
+def districts_in_place(session: Session, *texts: str) -> list[str]:
+    """The keys of every district whose name appears in a venue or address, in the districts' order
+    (so a feed's health can say why none or several matched)."""
     names = session.info.get("district_place_names")
     if names is None:
         names = session.info["district_place_names"] = [(d.key, place_names(d)) for d in all_districts(session)]
-    found = {key for key, patterns in names if any(pattern.search(text) for pattern in patterns)}
-    return found.pop() if len(found) == 1 else ""
+    text = " ".join(part for part in texts if part)
+    if not text:
+        return []
+    return [key for key, patterns in names if any(pattern.search(text) for pattern in patterns)]
 
 
 def register_districts(app: Flask) -> None:

@@ -56,10 +56,14 @@ ALLOWED_ATTRIBUTES = {
 _ATTRIBUTES_WITHOUT_STYLE = {tag: names - {"style"} for tag, names in ALLOWED_ATTRIBUTES.items()}
 
 
-def sanitise_html(html: str, *, styles: bool = True) -> str:
+def sanitise_html(
+    html: str, *, styles: bool = True, attribute_filter: Callable[[str, str, str], str] | None = None
+) -> str:
     """Clean HTML with a strict allow-list (no scripts, styles, event handlers or iframes).
 
     ``styles=False`` (partner feeds) drops every ``style`` attribute, even an empty one.
+    ``attribute_filter(tag, attribute, value)`` may rewrite an allowed attribute's value
+    (feeds make relative links absolute); the allow-lists still apply to what it returns.
     """
     return nh3.clean(
         html,
@@ -68,6 +72,7 @@ def sanitise_html(html: str, *, styles: bool = True) -> str:
         url_schemes={"http", "https", "mailto", "tel", "sms"},
         link_rel="noopener noreferrer",
         filter_style_properties={"text-align"},
+        attribute_filter=attribute_filter,
     )
 
 

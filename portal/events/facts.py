@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -146,9 +147,82 @@ def fee_facts(fee: str, is_free: bool | None) -> Fee:
             )
     if not text:
         return Fee(free=bool(is_free))
-    if text.lower() in ("free", "免費", "0", "$0", "hk$0"):
+    understood = fee_from_text(text)  # free text stored before feeds' fees were made structured
+    return understood if understood is not None else Fee(free=bool(is_free), foreign=Foreign(text))
+
+
+# --- fees as feeds write them --------------------------------------------------------------------
+
+# Whole fees that mean "no charge" (compared after normalising: lower case, no spaces or final full stop).
+FREE_TEXTS = frozenset(
+    {"free", "freeofcharge", "freeadmission", "freeentry", "nocharge", "免費", "免费", "全免", "費用全免",
+     "免費入場", "免費參加", "費用：免費", "費用:免費"}
+)  # fmt: skip
+_CURRENCY_BEFORE = r"(?:HK\$|HKD|HK\s*dollars?|港幣|港元|\$)"
+_CURRENCY_AFTER = r"(?:元|港元|蚊|HKD|HK\$|dollars?)"
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?"
+# One amount, its currency before or after it (or none for a bare number), then an optional note.
+_FEE = re.compile(
+    rf"^(?:{_CURRENCY_BEFORE}\s*{_NUMBER}(?:\s*{_CURRENCY_AFTER})?|{_NUMBER}\s*{_CURRENCY_AFTER}|{_NUMBER})"
+    r"(?P<note>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# Brackets, separators and punctuation around a note: "HK$80 (per couple)", "80元／每位", "$80, per couple".
+_NOTE_EDGES = " \t,，、;；:：/／-–—()（）[]【】.。"
+_FREE_WITH_NOTE = re.compile(r"^([^()（）]{1,30}?)\s*[(（]([^()（）]{1,100})[)）]$")
+# A note that holds another amount or a range is not a note ("$80 adults, $40 children", "$50-80"), nor one
+# of several clauses ("HK$50 per person, concessions" hints at other prices): both stay free text.
+_NOTE_WITH_NUMBER = re.compile(r"\d|[,，、;；/／]")
+
+
+def fee_from_text(value: str) -> Fee | None:
+    """A free-text fee from a feed as a structured :class:`Fee`, or None when it is not one plain fee.
+
+    Understood: "Free", "免費", "全免" (free); "HKD 80", "$80", "HK$80", "80", "港幣80元", "80元"
+    (an amount in Hong Kong dollars), each optionally followed by a short note in one language
+    ("HK$80 per couple", "港幣80元（每對夫婦）"). Anything else (two prices, a range, another
+    currency, words only) is None: it stays free text, shown with its own language.
+    """
+    text = " ".join(unicodedata.normalize("NFKC", str(value or "")).split())
+    if not text or len(text) > 300:
+        return None
+    if re.sub(r"[\s.。!！]", "", text).lower() in FREE_TEXTS:
         return Fee(free=True)
-    amount = parse_amount(text)
-    if amount is not None:
-        return Fee(free=amount == 0, hkd=amount if amount else None)
-    return Fee(free=bool(is_free), foreign=Foreign(text))
+    bracketed = _FREE_WITH_NOTE.match(text)  # "免費（需預約）", "Free (registration required)"
+    if bracketed and re.sub(r"\s", "", bracketed.group(1)).lower() in FREE_TEXTS:
+        note = bracketed.group(2).strip()
+        return Fee(free=True, **_note(note)) if note and not _NOTE_WITH_NUMBER.search(note) else None
+    match = _FEE.match(text)
+    if match is None:
+        return None
+    groups = [group for group in match.groups()[:-1]]
+    whole, cents = next((groups[i], groups[i + 1]) for i in range(0, 6, 2) if groups[i] is not None)
+    amount = parse_amount(whole.replace(",", "") + (f".{cents}" if cents else ""))
+    note = match.group("note").strip(_NOTE_EDGES).strip()
+    if amount is None or _NOTE_WITH_NUMBER.search(note) or len(note) > MAX_FEE_NOTE:
+        return None
+    glued = match.group("note")[:1]
+    if glued.isascii() and glued.isalnum():
+        return None  # "80kg", "$80abc": letters glued to the number are not a note
+    if amount == 0:
+        return Fee(free=True, **_note(note)) if not note or _free_note(note) else None
+    return Fee(hkd=amount, **_note(note))
+
+
+def _free_note(note: str) -> bool:
+    return not re.search(r"deposit|按金|訂金", note, re.IGNORECASE)
+
+
+def _note(note: str) -> dict[str, str]:
+    if not note:
+        return {}
+    return {"note_zh": note} if CJK.search(note) else {"note_en": note}
+
+
+def structured_fee(value: str, is_free: bool | None = None) -> dict[str, object]:
+    """The ``fee`` and ``is_free`` columns for a fee a feed wrote as text: structured when
+    :func:`fee_from_text` understands it, else the text as written (see :func:`fee_facts`)."""
+    fee = fee_from_text(value)
+    if fee is None:
+        return {"fee": str(value)[:300], "is_free": is_free}
+    return {"fee": encode_fee(fee.free, fee.hkd, fee.note_en, fee.note_zh), "is_free": fee.free}

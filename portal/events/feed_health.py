@@ -7,7 +7,7 @@ are shown beside the translated sentence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
+from ..districts import District, all_districts
+from ..i18n import current_lang
 from .model import FeedHealthNote
 
 EVERY = {
@@ -53,8 +55,16 @@ def _when(value) -> str:
     return format_datetime(value, "medium") if value is not None else ""
 
 
-def note_text(note: FeedHealthNote) -> str:
+def note_texts(session: Session) -> Callable[[FeedHealthNote], str]:
+    """:func:`note_text` with the district names it may need, read once for the page."""
+    districts = {district.key: district for district in all_districts(session)}
+    return lambda note: note_text(note, districts)
+
+
+def note_text(note: FeedHealthNote, districts: Mapping[str, District] | None = None) -> str:
     """One sentence for the partner (plain text; the template escapes it)."""
+    if note.kind in ("no-district", "more-no-district"):
+        return _district_text(note, districts or {})
     name = note.title or note.uid
     if note.kind == "occurrences-capped":
         if note.detail in EVERY:
@@ -108,6 +118,39 @@ def note_text(note: FeedHealthNote) -> str:
     if note.kind == "empty":
         return _empty_text(note)
     return ""
+
+
+def _district_text(note: FeedHealthNote, districts: Mapping[str, District]) -> str:
+    """Why an event has no district: its place names no district, or several (named in the page's language).
+
+    The note's ``uid`` holds the keys of the districts that matched, ``extra`` the place as the feed wrote it.
+    """
+    if note.kind == "more-no-district":
+        return ngettext("%(num)d more event has no district.", "%(num)d more events have no district.", note.number)
+    if note.detail == "several":
+        lang = current_lang()
+        names = [districts[key].name(lang) if key in districts else key for key in note.uid.split(",") if key]
+        return _(
+            "“%(title)s” is listed without a district: its place (“%(place)s”) names several districts "
+            "(%(districts)s). Please add its district to the feed, "
+            "or ask us to set one district for the whole feed.",
+            title=note.title,
+            place=note.extra,
+            districts=_(", ").join(names),
+        )
+    if note.detail == "none":
+        return _(
+            "“%(title)s” is listed without a district: no district, estate or place we know is named in its "
+            "place (“%(place)s”). Please add its district to the feed, "
+            "or ask us to set one district for the whole feed.",
+            title=note.title,
+            place=note.extra,
+        )
+    return _(
+        "“%(title)s” is listed without a district: the feed gives no place for it. Please add the place or "
+        "the district to the feed.",
+        title=note.title,
+    )
 
 
 def _empty_text(note: FeedHealthNote) -> str:

@@ -248,7 +248,7 @@ def profile(partner_id: str):
         news=queries.partner_news(session, partner_id),
         feeds=feeds,
         feed_notes=feed_health.notes_by_feed(session, (feed.id for feed in feeds)),
-        note_text=feed_health.note_text,
+        note_text=feed_health.note_texts(session),
         note_detail=feed_health.note_detail,
         result_labels=RESULT_LABELS,
         error_labels=ERROR_LABELS,

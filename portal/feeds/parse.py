@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -172,12 +173,31 @@ _ESCAPED_TAG = re.compile(r"&lt;/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*?)?/?&gt;")
 _ICS_HTML = re.compile(r"</?(?:p|br|b|i|u|a|em|strong|ul|ol|li|div|span)\b[^<>]*>", re.IGNORECASE)
 
 
-def summary_html(value: str) -> str:
-    """A feed's summary as clean HTML, whether the feed sent HTML or HTML escaped twice."""
+def summary_html(value: str, base: str = "") -> str:
+    """A feed's summary as clean HTML, whether the feed sent HTML or HTML escaped twice.
+
+    Relative links and images are made absolute against ``base`` (an http(s) address: the
+    item's ``xml:base`` or its link), so they never point into this site.
+    """
     value = str(value or "")
     if not _TAG.search(value) and _ESCAPED_TAG.search(value):
         value = html.unescape(value)
-    return sanitise_html(value, styles=False)
+    return sanitise_html(value, styles=False, attribute_filter=_absolute_links(base) if base else None)
+
+
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+
+
+def _absolute_links(base: str) -> Callable[[str, str, str], str]:
+    """An nh3 attribute filter resolving relative URLs against ``base``; other values pass unchanged
+    (nh3 still checks every URL's scheme afterwards)."""
+
+    def resolve(_tag: str, attribute: str, value: str) -> str:
+        if attribute not in _URL_ATTRIBUTES or not value or urlsplit(value.strip()).scheme:
+            return value
+        return urljoin(base, value.strip())
+
+    return resolve
 
 
 def normalise_lang(value: str | None) -> str:
@@ -319,7 +339,10 @@ def _feedparser(body: bytes, headers: dict[str, str]) -> Any:
     try:
         # A stream, never bytes/str: feedparser would treat a body like b"/etc/passwd" as a file name to open.
         stream = io.BytesIO(body)
-        return feedparser.parse(stream, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+        # No sanitising or URL resolving by feedparser (a quarter of its time): every HTML value is cleaned
+        # with nh3 in summary_html(), which also resolves relative links, and every other value is made
+        # plain text; feedparser's sgmllib passes would only be redone there.
+        return feedparser.parse(stream, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     except UnicodeError as exc:
         raise ParseError("encoding", "The feed's text or its XML declaration is not in a readable encoding; "
                          "please publish it as UTF-8.") from exc  # fmt: skip
@@ -453,10 +476,12 @@ def _xml_item(entry: Any, feed_lang: str) -> FeedItem | None:
         guid = "title:" + title
     if not guid:
         return None
-    summary = ""
+    summary, base = "", ""
     if entry.get("content"):
-        summary = entry["content"][0].get("value", "")
-    summary = summary_html(summary or entry.get("summary") or "")
+        summary, base = entry["content"][0].get("value", ""), entry["content"][0].get("base", "")
+    if not summary:
+        summary, base = entry.get("summary") or "", (entry.get("summary_detail") or {}).get("base", "")
+    summary = summary_html(summary, _safe_url(base) or link)
     lang = normalise_lang((entry.get("title_detail") or {}).get("language")) or feed_lang
     item = FeedItem(guid=guid[:400], title=title, summary=summary, link=link, lang=lang)
     published = entry.get("published_parsed") or entry.get("updated_parsed")

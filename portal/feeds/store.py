@@ -21,13 +21,15 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import lock_for_writing, session_scope, utcnow
-from ..districts import district_from_place
+from ..districts import districts_in_place
+from ..events.facts import structured_fee
 from ..events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 from .fetch import FetchResult
 from .parse import FeedItem, FeedNote, OutOfTime, ParsedFeed, detect_lang
@@ -92,7 +94,15 @@ class FeedOutcome:
             line += f", {self.hidden} hidden"
         if self.shown_again:
             line += f", {self.shown_again} shown again"
-        return line + "".join(f"; {text}" for text in map(note_summary, self.notes) if text)
+        line += "".join(f"; {text}" for text in map(note_summary, self.notes) if text)
+        no_district = sum(
+            1 if note.kind == "no-district" else note.number
+            for note in self.notes
+            if note.kind in ("no-district", "more-no-district")
+        )
+        if no_district:
+            line += f"; {no_district} event(s) without a district (named on the partner page)"
+        return line
 
 
 def note_summary(note: FeedNote) -> str:
@@ -185,8 +195,9 @@ def store_feed(
         if empty is not None:
             notes.append(empty)
         keep_upcoming = empty is not None and empty.until is not None and now < empty.until
-        _store_events(session, feed, partner, parsed, now, outcome, keep_upcoming, not_after)
         _store_news(session, feed, parsed, now, outcome)
+        no_district = _store_events(session, feed, partner, parsed, now, outcome, keep_upcoming, not_after)
+        notes += bounded_notes(no_district, ("no-district",), "more-no-district")
         outcome.notes_changed = _replace_notes(session, feed.id, notes)
         feed.etag, feed.last_modified = fetched.etag[:500], fetched.last_modified[:100]
         feed.last_fetched_at = feed.last_success_at = now
@@ -225,19 +236,22 @@ def _empty_note(
     return FeedNote(kind="empty", since=since, until=since + grace, number=int(upcoming or 0))
 
 
-def bounded_notes(notes: list[FeedNote]) -> list[FeedNote]:
-    """At most MAX_SKIPPED_NOTES items named one by one; the rest counted in one "more-skipped" note."""
+def bounded_notes(
+    notes: list[FeedNote], named_kinds: tuple[str, ...] = NAMED_SKIPS, more_kind: str = "more-skipped"
+) -> list[FeedNote]:
+    """At most MAX_SKIPPED_NOTES items of ``named_kinds`` named one by one; the rest counted in one
+    ``more_kind`` note."""
     kept: list[FeedNote] = []
-    more = 0
+    named = more = 0
     for note in notes:
-        if note.kind in NAMED_SKIPS:
-            named = sum(kept_note.kind in NAMED_SKIPS for kept_note in kept)
+        if note.kind in named_kinds:
             if named >= MAX_SKIPPED_NOTES:
                 more += 1
                 continue
+            named += 1
         kept.append(note)
     if more:
-        kept.append(FeedNote(kind="more-skipped", number=more))
+        kept.append(FeedNote(kind=more_kind, number=more))
     return kept
 
 
@@ -279,11 +293,19 @@ def _store_events(
     outcome: FeedOutcome,
     keep_upcoming: bool = False,
     not_after: float | None = None,
-) -> None:
+) -> list[FeedNote]:
     """Upsert the events; hide upcoming ones gone from the feed (unless ``keep_upcoming``: the grace
-    period of an empty feed)."""
+    period of an empty feed). Returns a "no-district" note for each event left without a district.
+
+    New events go in as one multi-row INSERT (building an ORM object per row cost more than
+    parsing it); changed ones are updated through the ORM, unchanged ones (same content hash)
+    only get their ``last_seen``.
+    """
     existing = {row.uid: row for row in session.scalars(select(Event).where(Event.feed_id == feed.id))}
     seen: set[str] = set()
+    new_rows: list[dict[str, Any]] = []
+    notes: list[FeedNote] = []
+    noted: set[tuple[str, str]] = set()
     for count, item in enumerate(parsed.events):
         if count % 100 == 0:
             _check_deadline(not_after)
@@ -291,60 +313,127 @@ def _store_events(
         if uid in seen:
             continue
         seen.add(uid)
-        lang = "zh" if item_lang(feed, parsed, item) == "zh-hk" else "en"
-        fields = {
-            f"title_{lang}": item.title[:500],
-            f"description_{lang}": item.summary,
-            f"venue_{lang}": item.location[:500],
-            "starts": item.starts,
-            "ends": item.ends,
-            "all_day": item.all_day,
-            "timezone_offset_minutes": item.offset_minutes,
-            "original_url": item.link[:1000],
-            "status": item.status,
-            **item.event_fields,
-        }
+        fields = _event_fields(feed, parsed, item)
         digest = _hash(sorted(fields.items()))
         row = existing.get(uid)
+        # The item's own district (a spreadsheet column) wins, then the one it has, then the feed's.
+        district = fields.pop("district", "") or (row.district if row is not None else feed.default_district)
+        if not district:
+            district, note = _district_of(session, item, uid)
+            if note is not None and (note.title, note.extra) not in noted:  # one note for all dates of an event
+                noted.add((note.title, note.extra))
+                notes.append(note)
         if row is None:
-            row = Event(
-                uid=uid,
-                source="feed",
-                partner_id=feed.partner_id,
-                feed_id=feed.id,
-                district=feed.default_district or district_from_place(session, item.location),
-                is_example=bool(partner and partner.is_example),
-                first_seen=now,
+            new_rows.append(
+                {
+                    **EVENT_DEFAULTS,
+                    **fields,
+                    "uid": uid,
+                    "partner_id": feed.partner_id,
+                    "feed_id": feed.id,
+                    "district": district,
+                    "is_example": bool(partner and partner.is_example),
+                    "first_seen": now,
+                    "last_seen": now,
+                    "content_hash": digest,
+                }
             )
-            session.add(row)
-            outcome.new += 1
-        elif row.content_hash != digest:
-            outcome.updated += 1
+            continue
         if row.hidden:
             row.hidden = False
             outcome.shown_again += 1
-        for name, value in fields.items():
-            setattr(row, name, value)
-        row.content_hash, row.last_seen = digest, now
-    if keep_upcoming:
-        return
-    for uid, row in existing.items():
-        upcoming = (row.ends or row.starts) >= now
-        if uid not in seen and not row.hidden and upcoming:
-            row.hidden = True
-            outcome.hidden += 1
+        if row.content_hash != digest:
+            outcome.updated += 1
+            for name, value in fields.items():
+                setattr(row, name, value)
+        row.district, row.content_hash, row.last_seen = district, digest, now
+    if new_rows:
+        session.execute(insert(Event), new_rows)
+        outcome.new += len(new_rows)
+    if not keep_upcoming:
+        for uid, row in existing.items():
+            upcoming = (row.ends or row.starts) >= now
+            if uid not in seen and not row.hidden and upcoming:
+                row.hidden = True
+                outcome.hidden += 1
+    return notes
+
+
+# Every column a feed may set, at its default: one multi-row INSERT needs the same keys in every row.
+EVENT_DEFAULTS: dict[str, Any] = {
+    "source": "feed",
+    **{f"{name}_{lang}": "" for name in ("title", "description", "venue", "address") for lang in ("en", "zh")},
+    "online_url": "",
+    "registration_url": "",
+    "fee": "",
+    "is_free": None,
+    "languages": "",
+    "hidden": False,
+}
+
+
+def _event_fields(feed: PartnerFeed, parsed: ParsedFeed, item: FeedItem) -> dict[str, Any]:
+    """The columns an event takes from its feed item (in the item's language), fee made structured."""
+    lang = "zh" if item_lang(feed, parsed, item) == "zh-hk" else "en"
+    fields = {
+        f"title_{lang}": item.title[:500],
+        f"description_{lang}": item.summary,
+        f"venue_{lang}": item.location[:500],
+        "starts": item.starts,
+        "ends": item.ends,
+        "all_day": item.all_day,
+        "timezone_offset_minutes": item.offset_minutes,
+        "original_url": item.link[:1000],
+        "status": item.status,
+        **item.event_fields,
+    }
+    if fields.get("fee"):
+        fields.update(structured_fee(str(fields["fee"]), fields.get("is_free")))
+    return fields
+
+
+ONLINE_PLACES = frozenset({"online", "zoom", "網上", "線上", "网上", "线上"})
+
+
+def _district_of(session: Session, item: FeedItem, uid: str) -> tuple[str, FeedNote | None]:
+    """The district inferred from the event's place, or "" with a note saying why not (none for an
+    online event, which has no district, and none while the site has no districts loaded)."""
+    address = " ".join(value for key, value in item.event_fields.items() if key.startswith("address_") and value)
+    found = districts_in_place(session, item.location, address)
+    if len(found) == 1:
+        return found[0], None
+    online = item.event_fields.get("online_url") or item.location.strip().lower() in ONLINE_PLACES
+    if (online and not address) or not session.info.get("district_place_names"):
+        return "", None
+    reason = "several" if found else ("none" if (item.location or address) else "no-place")
+    place = " / ".join(part for part in (item.location, address) if part)
+    # The note's uid holds the districts that matched (the table has no column of its own for them).
+    return "", FeedNote(kind="no-district", uid=",".join(found), title=item.title or uid, detail=reason, extra=place)
 
 
 def _store_news(session: Session, feed: PartnerFeed, parsed: ParsedFeed, now: datetime, outcome: FeedOutcome) -> None:
+    """Upsert the news (new items in one multi-row INSERT)."""
     existing = {row.uid: row for row in session.scalars(select(NewsItem).where(NewsItem.feed_id == feed.id))}
+    new_rows: dict[str, dict[str, Any]] = {}
     for item in parsed.news:
         uid = f"feed:{feed.id}:{item.guid}"
+        fields = {
+            "lang": item_lang(feed, parsed, item),
+            "title": item.title[:500],
+            "summary": item.summary,
+            "url": item.link[:1000],
+            "published": item.published,
+            "hidden": False,
+            "last_seen": now,
+        }
         row = existing.get(uid)
         if row is None:
-            row = NewsItem(uid=uid, partner_id=feed.partner_id, feed_id=feed.id, first_seen=now)
-            session.add(row)
-            existing[uid] = row
-            outcome.new += 1
-        row.lang = item_lang(feed, parsed, item)
-        row.title, row.summary, row.url = item.title[:500], item.summary, item.link[:1000]
-        row.published, row.hidden, row.last_seen = item.published, False, now
+            if uid not in new_rows:
+                new_rows[uid] = {**fields, "uid": uid, "partner_id": feed.partner_id, "feed_id": feed.id,
+                                 "first_seen": now}  # fmt: skip
+            continue
+        for name, value in fields.items():
+            setattr(row, name, value)
+    if new_rows:
+        session.execute(insert(NewsItem), list(new_rows.values()))
+        outcome.new += len(new_rows)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ..db import get_state, lock_for_writing, set_state, utcnow
@@ -74,11 +74,13 @@ def replace_documents(
         backend.delete_rows(session, chunk)
         session.execute(delete(SearchDoc).where(SearchDoc.id.in_(chunk)))
     rows = [_row(doc) for doc in wanted.values()]
-    for row in rows:
-        counts.add(row.lang, row.title, row.body)
-    session.add_all(rows)
-    session.flush()
-    backend.index_rows(session, [row.id for row in rows])
+    ids: list[int] = []
+    for start in range(0, len(rows), 500):  # multi-row INSERTs: an ORM object per document cost as much as its tokens
+        chunk = rows[start : start + 500]
+        for row in chunk:
+            counts.add(row["lang"], row["title"], row["body"])
+        ids += session.scalars(insert(SearchDoc).returning(SearchDoc.id, sort_by_parameter_order=True), chunk).all()
+    backend.index_rows(session, ids)
     if words is None:
         counts.apply(session)
     return kept + len(rows)
@@ -102,8 +104,8 @@ def _is_current(row: Any, doc: Doc) -> bool:
     )
 
 
-def _row(doc: Doc) -> SearchDoc:
-    return SearchDoc(
+def _row(doc: Doc) -> dict[str, Any]:
+    return dict(
         kind=doc.kind, key=doc.key[:200], lang=doc.lang, title=doc.title[:500], body=doc.body,
         endpoint=doc.endpoint, args_json=json.dumps(doc.args), url=doc.url[:1000], day=doc.day,
         title_tokens=index_tokens(doc.title), body_tokens=index_tokens(doc.body),

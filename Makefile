@@ -7,7 +7,7 @@ PO := translations/zh_Hant_HK/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations compile-translations check sync preview lint bench fuzz clean
+.PHONY: run test install migrate lock translations compile-translations check sync preview lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(MO): $(PO) $(STAMP)
 compile-translations: $(MO)
 
 ## make run: install, compile translations, load content, serve http://127.0.0.1:5000
-run: install compile-translations
+run: install compile-translations migrate
 	$(BIN)/flask content sync
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
@@ -45,8 +45,12 @@ translations: install
 check: install
 	@$(BIN)/flask content check; status=$$?; [ $$status -ne 2 ] || exit 2
 
-sync: install compile-translations
+sync: install compile-translations migrate
 	$(BIN)/flask content sync
+
+## make migrate: create the database or upgrade it to the newest schema (flask db upgrade; adopts an old one)
+migrate: install
+	$(BIN)/flask db upgrade
 
 ## make preview: the site from your working copy on http://127.0.0.1:5001 (its own database in
 ## instance/preview/); each file you save is re-synced, and the open page reloads with its problems

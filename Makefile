@@ -9,13 +9,27 @@ export FLASK_APP := wsgi
 
 .PHONY: run test install migrate lock translations compile-translations check sync preview lint bench fuzz clean
 
-$(STAMP): pyproject.toml
+LOCK := constraints.txt
+
+## make install: the versions in constraints.txt (the ones the suite passed with), for every dependency
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## make lock: pin pyproject.toml's dependencies and theirs into constraints.txt (after adding or changing one).
+## Pins already there are kept unless pyproject.toml rules them out; a lock left with merge-conflict markers
+## is resolved afresh. UPGRADE=1 moves every pin to the newest release allowed. Then run make test and commit.
+UV_VERSION ?= 0.13.9
+lock:
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	if [ -f $(LOCK) ] && grep -qE '^(<<<<<<<|=======|>>>>>>>)' $(LOCK); then rm $(LOCK); fi
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --no-header \
+	  --annotation-style line $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
 $(MO): $(PO) $(STAMP)
 	$(BIN)/pybabel compile --statistics -d translations

@@ -222,3 +222,18 @@ def test_the_migrations_form_one_line_from_the_baseline():
     with engine.connect() as connection:
         assert "alembic_version" not in inspect(connection).get_table_names()
     assert BASELINE == "0001_baseline"
+
+
+def test_an_upgrade_that_fails_half_way_on_sqlite_leaves_nothing_behind(tmp_path):
+    """The migration engine makes SQLite's DDL transactional (pysqlite would run it outside any transaction)."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    upgrade_database(url)
+    engine = migration_engine(url)
+    with pytest.raises(RuntimeError), engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE half_done (id INTEGER PRIMARY KEY)")
+        connection.exec_driver_sql("ALTER TABLE article ADD COLUMN half_done TEXT")
+        raise RuntimeError("the next step of the migration failed")
+    with engine.connect() as connection:
+        assert "half_done" not in inspect(connection).get_table_names()
+        assert "half_done" not in {c["name"] for c in inspect(connection).get_columns("article")}
+    engine.dispose()

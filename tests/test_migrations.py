@@ -237,3 +237,13 @@ def test_an_upgrade_that_fails_half_way_on_sqlite_leaves_nothing_behind(tmp_path
         assert "half_done" not in inspect(connection).get_table_names()
         assert "half_done" not in {c["name"] for c in inspect(connection).get_columns("article")}
     engine.dispose()
+
+
+def test_two_upgrades_at_once_queue_and_the_second_finds_the_work_done(empty_database):
+    """Two deploys (or workers with PORTAL_DATABASE_UPGRADE_ON_START) upgrading one database together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _n: upgrade_database(empty_database), range(2)))
+    assert sorted(r.before or "" for r in results) == ["", head_revision()]
+    assert {r.after for r in results} == {head_revision()}

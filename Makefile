@@ -7,15 +7,29 @@ PO := translations/zh_Hant_HK/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations compile-translations check sync preview lint bench fuzz screenshots clean
+.PHONY: run test install migrate lock translations compile-translations check sync preview lint bench fuzz screenshots clean
 
-$(STAMP): pyproject.toml
+LOCK := constraints.txt
+
+## make install: the versions in constraints.txt (the ones the suite passed with), for every dependency
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## make lock: pin pyproject.toml's dependencies and theirs into constraints.txt (after adding or changing one).
+## Pins already there are kept unless pyproject.toml rules them out; a lock left with merge-conflict markers
+## is resolved afresh. UPGRADE=1 moves every pin to the newest release allowed. Then run make test and commit.
+UV_VERSION ?= 0.13.9
+lock:
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	if [ -f $(LOCK) ] && grep -qE '^(<<<<<<<|=======|>>>>>>>)' $(LOCK); then rm $(LOCK); fi
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --no-header \
+	  --annotation-style line $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
 $(MO): $(PO) $(STAMP)
 	$(BIN)/pybabel compile --statistics -d translations
@@ -23,7 +37,7 @@ $(MO): $(PO) $(STAMP)
 compile-translations: $(MO)
 
 ## make run: install, compile translations, load content, serve http://127.0.0.1:5000
-run: install compile-translations
+run: install compile-translations migrate
 	$(BIN)/flask content sync
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
@@ -45,8 +59,12 @@ translations: install
 check: install
 	@$(BIN)/flask content check; status=$$?; [ $$status -ne 2 ] || exit 2
 
-sync: install compile-translations
+sync: install compile-translations migrate
 	$(BIN)/flask content sync
+
+## make migrate: create the database or upgrade it to the newest schema (flask db upgrade; adopts an old one)
+migrate: install
+	$(BIN)/flask db upgrade
 
 ## make preview: the site from your working copy on http://127.0.0.1:5001 (its own database in
 ## instance/preview/); each file you save is re-synced, and the open page reloads with its problems

@@ -92,7 +92,7 @@ def main() -> int:
         cache_dir = instance / "cache"
         app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{instance / 'db.sqlite3'}",
                           "REDIS_URL": None, "CACHE_DIR": str(cache_dir), "SECRET_KEY": "bench",
-                          "CONTENT_DIR": str(ROOT / "content")})  # fmt: skip
+                          "CONTENT_DIR": str(ROOT / "content"), "DATABASE_UPGRADE_ON_START": True})  # fmt: skip
         sync_content(app)
         client = app.test_client()
         for url in ("/en/", "/en/events/calendar", "/en/centres/", "/en/events", "/en/search?q=x"):

@@ -66,6 +66,7 @@ def make_app(work: Path, content: Path):
         {
             "INSTANCE_PATH": str(work / "instance"),
             "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+            "DATABASE_UPGRADE_ON_START": True,
             "REDIS_URL": None,
             "CACHE_DIR": str(work / "cache"),
             "CONTENT_DIR": str(content),

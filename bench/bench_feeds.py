@@ -443,6 +443,7 @@ def run(args: argparse.Namespace) -> None:
             env.update(
                 {
                     "PORTAL_DATABASE_URL": database_url,
+                    "PORTAL_DATABASE_UPGRADE_ON_START": "1",
                     "PORTAL_CONTENT_DIR": str(content),
                     "PORTAL_SECRET_KEY": "bench",
                     "PORTAL_SITE_URL": "http://bench.test",

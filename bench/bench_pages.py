@@ -197,6 +197,7 @@ def prepare_backend(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> d
         "PORTAL_BENCH_INSTANCE": str(instance),
         "PORTAL_CONTENT_DIR": str(content),
         "PORTAL_DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
+        "PORTAL_DATABASE_UPGRADE_ON_START": "1",  # a new database each run, made by the migrations
         "PORTAL_SECRET_KEY": "bench-" + uuid.uuid4().hex,
         "PORTAL_SITE_URL": "http://127.0.0.1:5000",
     }

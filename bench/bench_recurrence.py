@@ -76,7 +76,12 @@ def run(freq: str, since_days: int) -> None:
     server = serve(CALENDAR.format(start=start, freq=freq).encode())
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
-            {"INSTANCE_PATH": tmp, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "CACHE_DIR": f"{tmp}/cache"}
+            {
+                "INSTANCE_PATH": tmp,
+                "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                "CACHE_DIR": f"{tmp}/cache",
+                "DATABASE_UPGRADE_ON_START": True,
+            }
         )
         with session_scope(app) as session:
             session.add(Partner(id="bench", name_en="Bench"))

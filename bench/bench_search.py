@@ -89,7 +89,8 @@ def generate(count: int, seed: int = 7) -> list[Doc]:
 
 
 def app_for(backend: str, tmp: Path):
-    config = {"TESTING": True, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp), "SITE_URL": "http://bench"}
+    config = {"TESTING": True, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp), "SITE_URL": "http://bench",
+              "DATABASE_UPGRADE_ON_START": True}  # fmt: skip
     if backend == "sqlite":
         return create_app({**config, "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}", "REDIS_URL": None}), None
     import psycopg

@@ -38,7 +38,7 @@ CODE_TYPES = {"document", "stylesheet", "script"}
 def serve(work: Path) -> tuple[object, str]:
     app = create_app({
         "INSTANCE_PATH": str(work), "DATABASE_URL": f"sqlite:///{work / 'weight.sqlite3'}", "REDIS_URL": None,
-        "CACHE_DIR": str(work / "cache"), "CONTENT_DIR": str(ROOT / "content"),
+        "CACHE_DIR": str(work / "cache"), "CONTENT_DIR": str(ROOT / "content"), "DATABASE_UPGRADE_ON_START": True,
     })  # fmt: skip
     sync_content(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)

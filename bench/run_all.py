@@ -21,6 +21,7 @@ BENCHMARKS = [
     ("bench_feeds.py", [], ""),
     ("bench_recurrence.py", [], ""),
     ("bench_cache_flood.py", [], ""),
+    ("bench_upgrade.py", [], ""),
     ("bench_weight.py", ["/usr/bin/chromium"], "apt-get install chromium"),
     ("bench_pages.py", ["wrk", "nginx"], "apt-get install wrk nginx"),
 ]

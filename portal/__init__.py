@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import pages
+from . import migrations, pages
 from .cache import configure_cache
 from .cli import configure_cli
 from .config import PROJECT_ROOT, load_settings
@@ -26,6 +26,7 @@ from .templating import configure_templates
 # Capability sub-packages, in the order their blueprints are registered.
 CAPABILITIES = [
     "articles", "help", "selfcheck", "centres", "events", "feeds", "sitepages", "search", "feedback", "preview",
+    "health",
 ]  # fmt: skip
 
 
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_cache(app)
     configure_capabilities(app)
     configure_database(app)
+    migrations.init_app(app)
     pages.init_app(app)
     configure_cli(app)
     return app

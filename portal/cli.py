@@ -93,8 +93,10 @@ def sync_content(app: Flask, show_progress: bool = False) -> list[SyncReport]:
         with click.progressbar(length=total, label="Syncing content", file=None if show_progress else _Null()) as bar:
             for source in sources:
                 reports.append(source.sync(session, content_dir, bar.update))
+        now = utcnow().isoformat()
         if any(report.changed for report in reports):
-            set_state(session, "content_synced_at", utcnow().isoformat())
+            set_state(session, "content_synced_at", now)
+        set_state(session, "content_sync_completed_at", now)  # every sync that ran to the end (/healthz)
     changed = {report.source for report in reports if report.changed}
     if changed:
         keys = {r.source: r.changed_keys for r in reports if r.changed and r.changed_keys is not None}

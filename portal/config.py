@@ -78,6 +78,8 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
     return {
         "SECRET_KEY": _secret_key(instance_path, env),
         "DATABASE_URL": env.get("PORTAL_DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}",
+        # Run `flask db upgrade` at start-up (each process, serialised by a lock); off: the deploy runs it first.
+        "DATABASE_UPGRADE_ON_START": env.get("PORTAL_DATABASE_UPGRADE_ON_START", "").strip() in ("1", "true", "yes"),
         "REDIS_URL": env.get("PORTAL_REDIS_URL") or None,
         "CACHE_DIR": str(instance_path / "cache"),
         # Key prefix in Redis, so several sites (or test runs) can share one server.

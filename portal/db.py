@@ -1,7 +1,8 @@
 """Database engine, sessions and the declarative base every model uses.
 
 One engine per app. Views use :func:`get_session` (one session per request,
-closed at teardown); commands use :func:`session_scope`.
+closed at teardown); commands use :func:`session_scope`. The schema itself is made
+and changed only by migrations (:mod:`portal.migrations`, ``flask db upgrade``).
 """
 
 from __future__ import annotations
@@ -63,14 +64,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sqlite_pragmas: bool = True) -> Engine:
+    """The engine for ``url``; ``sqlite_pragmas=False`` leaves SQLite's connection set-up to the caller."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        if sqlite_pragmas:
+            event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # A server that does not answer makes a request (or /healthz) fail in seconds, not hang.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5})
 
 
 def configure_database(app: Flask) -> None:
@@ -78,15 +82,6 @@ def configure_database(app: Flask) -> None:
     app.extensions["portal.engine"] = engine
     app.extensions["portal.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
-    create_schema(engine)
-
-
-def create_schema(engine: Engine) -> None:
-    """Create missing tables; serialised on PostgreSQL so parallel workers do not race."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key("schema")})
-        Base.metadata.create_all(connection)
 
 
 def get_engine(app: Flask | None = None) -> Engine:
@@ -124,7 +119,8 @@ def session_scope(app: Flask | None = None) -> Iterator[Session]:
         session.close()
 
 
-def _lock_key(name: str) -> int:
+def lock_key(name: str) -> int:
+    """The advisory-lock number PostgreSQL uses for ``name``."""
     return zlib.crc32(name.encode()) & 0x7FFFFFFF
 
 
@@ -136,7 +132,7 @@ def lock_for_writing(session: Session, name: str) -> None:
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(name)})
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name)})
     elif dialect == "sqlite":
         # A write that touches nothing still takes SQLite's RESERVED lock for this transaction.
         session.execute(text("UPDATE site_state SET key = key WHERE key = '__lock__'"))

@@ -2,6 +2,10 @@
 PostgreSQL + Redis when those servers answer (skipped with a clear reason
 otherwise). Each PostgreSQL test gets its own schema; each Redis test its own
 key prefix, so tests never see each other's data.
+
+Every test database is made by the migrations (``flask db upgrade``'s code):
+each PostgreSQL schema is upgraded; on SQLite one database is upgraded per run and
+each test gets a copy of that file (an upgrade costs ten times what a copy does).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from flask import Flask
 from portal import create_app
 from portal.cli import sync_content
 from portal.config import PROJECT_ROOT
+from portal.migrations import upgrade_database
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -93,8 +98,16 @@ def clear_redis_prefix(prefix: str) -> None:
     client.close()
 
 
+@pytest.fixture(scope="session")
+def upgraded_sqlite(tmp_path_factory) -> Path:
+    """An SQLite database made by the migrations, once per run, for tests to copy."""
+    path = tmp_path_factory.mktemp("schema") / "upgraded.sqlite3"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def make_app(tmp_path: Path, scale_out_skip_reason) -> Iterator[Callable[..., Flask]]:
+def make_app(tmp_path: Path, scale_out_skip_reason, upgraded_sqlite: Path) -> Iterator[Callable[..., Flask]]:
     """Build an app on a backend ("sqlite" or "postgres"); extra config as keyword arguments.
 
     All apps made in one test on the same backend share one database and cache,
@@ -113,9 +126,12 @@ def make_app(tmp_path: Path, scale_out_skip_reason) -> Iterator[Callable[..., Fl
                 cleanups.append(schema.drop)
                 cleanups.append(lambda: clear_redis_prefix(prefix))
                 cleanups.append(lambda: clear_redis_prefix(prefix.rstrip(":") + "-counters:"))  # portal/cache.py
+                upgrade_database(schema.url)
                 shared[backend] = {"DATABASE_URL": schema.url, "REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
             else:
                 instance = tmp_path / "instance"
+                instance.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(upgraded_sqlite, instance / "portal.sqlite3")
                 shared[backend] = {
                     "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
                     "REDIS_URL": None,

@@ -44,6 +44,7 @@ def site(tmp_path_factory):
             "TESTING": True,
             "SECRET_KEY": "test",
             "INSTANCE_PATH": str(instance),
+            "DATABASE_UPGRADE_ON_START": True,
             "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
             "REDIS_URL": None,
             "CACHE_DIR": str(instance / "cache"),

@@ -147,6 +147,8 @@ def sites(request, scale_out_skip_reason, tmp_path, feed_server) -> Iterator[tup
             shutil.copytree(FIXTURES / "content", content)
             write_partners(content, feed_server, together)
             made.append(Site(tmp_path / name, request.param, content))
+            upgraded = made[-1].flask("db", "upgrade")  # as a deployment does, before anything else
+            assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
             synced = made[-1].flask("content", "sync")
             assert synced.returncode == 0, synced.stdout + synced.stderr
         yield made[0], made[1]

@@ -24,7 +24,8 @@ def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("quick-exit-instance")
     app = create_app({
         "TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(instance), "CONTENT_DIR": str(REAL_CONTENT),
-        "SITE_URL": "http://portal.test", "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
+        "SITE_URL": "http://portal.test", "DATABASE_UPGRADE_ON_START": True,
+        "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
         "REDIS_URL": None, "CACHE_DIR": str(instance / "cache"), "QUICK_EXIT_URL": NEUTRAL,
     })  # fmt: skip
     sync_content(app)

@@ -82,6 +82,7 @@ def flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def two_instances(shared_env) -> Iterator[list[str]]:
+    flask(shared_env, "db", "upgrade")  # as a deployment does, before the servers start
     flask(shared_env, "content", "sync")
     processes, urls = [], []
     for _ in range(2):

@@ -61,6 +61,7 @@ def preview_app(content_dir: Path, data_dir: Path, port: int) -> Flask:
             "PREVIEW": True,
             "CONTENT_DIR": str(content_dir),
             "DATABASE_URL": f"sqlite:///{data_dir / 'preview.sqlite3'}",
+            "DATABASE_UPGRADE_ON_START": True,  # its own database, made or upgraded as it starts
             "REDIS_URL": None,
             "CACHE_DIR": str(data_dir / "cache"),
             "COUNTER_CACHE_DIR": str(data_dir / "counters"),

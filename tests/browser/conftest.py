@@ -60,6 +60,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     app = create_app(
         {
             "INSTANCE_PATH": str(instance),
+            "DATABASE_UPGRADE_ON_START": True,
             "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
             "REDIS_URL": None,
             "CACHE_DIR": str(instance / "cache"),

@@ -92,6 +92,7 @@ def map_server(tmp_path):
     app = create_app(
         {
             "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_UPGRADE_ON_START": True,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
             "REDIS_URL": None,
             "CACHE_DIR": str(tmp_path / "cache"),

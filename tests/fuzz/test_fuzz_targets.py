@@ -102,6 +102,7 @@ def run_for(target, findings: Findings, seconds: float) -> str:
 def feed_app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("fuzz") / "instance"
     app = create_app({"TESTING": True, "SECRET_KEY": "fuzz", "INSTANCE_PATH": str(instance), "REDIS_URL": None,
+                      "DATABASE_UPGRADE_ON_START": True,
                       "DATABASE_URL": f"sqlite:///{instance / 'db.sqlite3'}", "CACHE_DIR": str(instance / "cache"),
                       "CONTENT_DIR": str(PROJECT_ROOT / "content")})  # fmt: skip
     with session_scope(app) as session:

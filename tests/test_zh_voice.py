@@ -8,6 +8,7 @@ checked too, so a finding names the file to mend.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -25,6 +26,30 @@ ROOT = REAL_CONTENT.parent
 STRINGS = ROOT / "translations/zh_Hant_HK/strings"
 PO = ROOT / "translations/zh_Hant_HK/LC_MESSAGES/messages.po"
 TEMPLATES = ROOT / "portal/templates"
+
+
+# English that may stand on a Chinese page, as whole names. Keep it short: translate instead wherever Hong
+# Kong readers use a Chinese word, and mark longer English (a citation, an English questionnaire) lang="en".
+ALLOWED_NAMES = (
+    # Questionnaires, kept as published (PHQ-9, GAD-7, WHO-5, Family APGAR) and the study that used one.
+    "PHQ", "GAD", "WHO", "Family APGAR", "APGAR", "FAMILY",
+    # Services whose Chinese names, as our sources give them (content/hotlines.yml), include these words.
+    "CEASE", "Harmony House", "Serene Court", "SafeChat", "WhatsApp", "Open Up",
+    # Formats, standards and products people choose by name.
+    "Atom", "RSS", "JSON", "GeoJSON", "CSV", "ics", "HSDS", "Open Referral", "JavaScript", "Google",
+    # The word Hong Kong privacy notices use (本網站使用的 cookie).
+    "cookie", "Cookie",
+    # The finder's example of a district typed in English.
+    "Tuen Mun",
+)  # fmt: skip
+# Not words: addresses and site names (a citation of a site we have no name for reads "documents.pub"),
+# authors and journals cited inside Chinese text (「Chau 等，Kaohsiung J Med Sci 1991」), and an English
+# answer quoted as the page shows it (「hardly ever」).
+NOT_WORDS = re.compile(
+    r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.])[\w-]+(?:\.[\w-]+)+"
+    r"|[A-Z][\w-]* 等，[A-Z][\w .]+? \d{4}|「[A-Za-z ,.'-]+」"
+)
+ASCII_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +73,31 @@ def pages(tmp_path_factory):
     app.extensions["portal.engine"].dispose()
 
 
+ALLOWED = re.compile("|".join(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])" for name in ALLOWED_NAMES))
+
+
+def english_words(text: str) -> list[str]:
+    """ASCII words of three letters or more, outside the allowed names and what is not words."""
+    return ASCII_WORD.findall(ALLOWED.sub(" ", NOT_WORDS.sub(" ", text)))
+
+
 def test_the_walk_reaches_every_kind_of_chinese_page(pages):
     urls = [url for url, _ in pages]
     for part in ("/zh-hk/articles/", "/zh-hk/events/", "/zh-hk/centres/", "/zh-hk/self-check/", "/zh-hk/help"):
         assert any(part in url for url in urls), part
     assert any(url.startswith("POST") for url in urls)
     assert len(pages) > 30
+
+
+def test_a_chinese_page_has_no_english_label_text(pages):
+    found = []
+    for url, html in pages:
+        for block in visible_blocks(html):
+            words = english_words(block.prose)
+            if words:
+                found.append(f"{url} [{block.where}] {', '.join(sorted(set(words)))}: {block.text[:120]}")
+    unique = list(dict.fromkeys(found))
+    assert not unique, f"{len(unique)} blocks with English words:\n" + "\n".join(unique[:80])
 
 
 def test_a_chinese_page_shows_chinese_punctuation(pages):
@@ -71,7 +115,8 @@ def _strings(node, key: str = "") -> Iterator[tuple[str, str]]:
     """(key path, text) of every string in a YAML document."""
     if isinstance(node, dict):
         for name, value in node.items():
-            yield from _strings(value, f"{key}.{name}")
+            if not (str(name) == "en" or str(name).endswith("_en")):  # English text may name a Chinese word
+                yield from _strings(value, f"{key}.{name}")
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _strings(value, f"{key}[{index}]")
@@ -160,3 +205,13 @@ def test_the_fallback_notice_names_the_languages_in_the_pages_language(make_app,
     html = app.test_client().get(f"/zh-hk/articles/{article.name}").get_data(as_text=True)
     assert "這篇文章暫未有中文版本，以下以英文顯示。" in html
     assert "以English" not in html and "English顯示" not in html
+
+
+def test_a_chinese_page_shows_no_bare_address_as_text(pages):
+    found = [
+        f"{url}: {block.plain[:100]}"
+        for url, html in pages
+        for block in visible_blocks(html)
+        if block.where == "text" and re.search(r"https?://|www\.", block.prose)
+    ]
+    assert not found, "\n".join(sorted(set(found))[:40])

@@ -197,4 +197,5 @@ def configure_i18n(app: Flask) -> None:
             "path_in_lang": path_in_lang,
             "join_text": join_text,
             "bracketed": bracketed,
+            "gap": JOINS[current_lang()],  # the space English writes before "(" and Chinese does not before "（"
         }

@@ -50,6 +50,7 @@ _MARK_RULES: tuple[tuple[str, str], ...] = (
 _SPACE_RULES: tuple[tuple[str, str], ...] = (
     (rf"(?<=[{FULL_WIDTH_MARKS}])[ \u3000\u00a0]+(?=[^\s{SEAM}])", "no space after a full-width mark"),
     (rf"(?<=[^\s{SEAM}])[ \u3000\u00a0]+(?=[{FULL_WIDTH_MARKS}])", "no space before a full-width mark"),
+    (rf"(?<=[^\s{SEAM}]){SEAM}*[ \u3000\u00a0]+{SEAM}*(?=（)", "no space before a full-width bracket"),
 )
 MARK_RULES = tuple((re.compile(pattern.replace("{c}", CJK_OR_MARK)), advice) for pattern, advice in _MARK_RULES)
 SPACE_RULES = tuple((re.compile(pattern), advice) for pattern, advice in _SPACE_RULES)

@@ -160,6 +160,7 @@ def test_the_catalogue_templates_and_content_write_chinese_punctuation():
         ("情緒評估 (PHQ-9)", "use full-width brackets"),
         ("你好。 再見", "no space after"),
         ("你好 。", "no space before"),
+        ("伴侶關係 （2）", "no space before a full-width bracket"),
         ("完成了.", "end Chinese text with"),
     ],
 )

@@ -118,7 +118,7 @@ def test_the_real_tags_file_flags_family_violence_and_crisis(app):
     from portal.sitepages.model import QuickExitTag
 
     with session_scope(app) as session:
-        assert {row.key for row in session.query(QuickExitTag)} == {"domestic-violence", "crisis"}
+        assert {row.key for row in session.query(QuickExitTag)} == {"domestic-violence", "crisis", "child-safety"}
 
 
 # --- editors choose the tags -------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_every_phone_number_in_articles_is_a_verified_hotline():
     hotlines = yaml.safe_load((REAL_CONTENT / "hotlines.yml").read_text(encoding="utf-8"))
     verified = {h["number"].replace(" ", "") for h in hotlines}
     for path in sorted((REAL_CONTENT / "articles").glob("*/*.md")):
-        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"https?://\S+", " ", path.read_text(encoding="utf-8"))  # digits in a source's address
         for match in re.finditer(r"(?<![\d-])(\d[\d ]{1,8}\d)(?![\d-])", text):
             digits = match.group(1).replace(" ", "")
             if len(digits) in (3, 5, 6, 8) and not re.match(r"^(19|20)\d\d$", digits):

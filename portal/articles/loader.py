@@ -48,6 +48,7 @@ from ..i18n import LANGUAGES, N_
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import Schedule, hong_kong_date, publication_moment
 from .model import Article, Category, Tag
+from .sources import parse_sources
 
 SOURCE = "articles"
 HK = ZoneInfo("Asia/Hong_Kong")
@@ -66,6 +67,7 @@ OPTIONAL = {
     "image": str,
     "image_alt": str,
     "featured": bool,
+    "sources": "sources",  # a list of citations, checked by .sources.parse_sources
 }
 
 
@@ -307,7 +309,11 @@ def parse_article(
             problems.append(
                 Problem(shown, field_line(text, str(name)), message, params={"field": name, "known": known})
             )
+    sources, source_problems = parse_sources(meta.get("sources"), shown, text)
+    problems += source_problems
     for name, kind in {**REQUIRED, **OPTIONAL}.items():
+        if kind == "sources":
+            continue
         if name not in meta or meta[name] is None:
             if name in REQUIRED:
                 problems.append(Problem(shown, 2, MISSING_HELP[kind], params={"field": name}))
@@ -336,6 +342,10 @@ def parse_article(
     if values.get("image"):
         problems += _image_problems(item, values, text)
     problems += _warnings(item, values, text, today or today_hk())
+    if not sources and not source_problems:
+        message = N_("no 'sources': list where the facts in this article come from (a hotline, a service, a law), "
+                     "each with a title and a url; see content/README.md")  # fmt: skip
+        problems.append(Problem(shown, 2, message, "warning"))
 
     renderer = MarkdownRenderer(item.lang, lambda name: media_url(item.slug, name), phones)
     rendered = renderer.render(body)
@@ -363,6 +373,7 @@ def parse_article(
         "image": values.get("image"),
         "image_alt": values.get("image_alt", ""),
         "featured": values.get("featured", False),
+        "sources_json": json.dumps(sources, ensure_ascii=False),
         "body_html": rendered.html,
         "toc_json": json.dumps([h for h in rendered.headings if h[0] == 2], ensure_ascii=False),
         "plain_text": rendered.plain_text,

@@ -36,6 +36,7 @@ class Article(Base):
     image_alt: Mapped[str] = mapped_column(String(500), default="")
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     body_html: Mapped[str] = mapped_column(Text)
+    sources_json: Mapped[str] = mapped_column(Text, default="[]")  # citations, see .sources
     toc_json: Mapped[str] = mapped_column(Text, default="[]")
     plain_text: Mapped[str] = mapped_column(Text, default="")
     reading_minutes: Mapped[int] = mapped_column(Integer, default=1)
@@ -46,6 +47,15 @@ class Article(Base):
     @property
     def tags(self) -> list[str]:
         return json.loads(self.tags_json)
+
+    @property
+    def sources(self) -> list[dict[str, object]]:
+        """The citations, each with title, url, publisher and (optional) a date."""
+        sources = json.loads(self.sources_json or "[]")
+        for source in sources:
+            if source.get("date"):
+                source["date"] = date.fromisoformat(source["date"])
+        return sources
 
     @property
     def toc(self) -> list[tuple[int, str, str]]:

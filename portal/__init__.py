@@ -26,7 +26,7 @@ from .templating import configure_templates
 # Capability sub-packages, in the order their blueprints are registered.
 CAPABILITIES = [
     "articles", "help", "selfcheck", "centres", "events", "feeds", "sitepages", "search", "feedback", "preview",
-    "health",
+    "health", "glossary",
 ]  # fmt: skip
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from babel import support
-from flask import Flask, g, request
+from flask import Flask, g, redirect, request
 from flask_babel import Babel
+from markupsafe import Markup, escape
 from werkzeug.http import dump_cookie
 from werkzeug.routing import BaseConverter
 
@@ -31,6 +33,9 @@ LANGUAGES: dict[str, Language] = {
     "zh-hk": Language("zh-hk", "zh_Hant_HK", "zh-Hant-HK", "繁體中文"),
 }
 DEFAULT_LANG = "en"
+# Other codes people type or links carry for Traditional Chinese: moved permanently to /zh-hk/. (/zh-cn/ is
+# left for a future Simplified edition.)
+CHINESE_ALIASES = frozenset({"zh", "zh-tw", "zh-hant"})
 LANG_COOKIE = "lang"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -130,6 +135,26 @@ def path_in_lang(code: str, path: str | None = None, query: bytes | None = None)
     return new_path + ("?" + query.decode("latin-1") if query else "")
 
 
+# How pieces of text meet in each language: English puts a space between a label and its value or between
+# two sentences and writes (brackets); Chinese full-width marks carry their own space (「服務時間：24 小時」,
+# 「（香港時間）」), so a space there would show as a gap.
+JOINS = {"en": " ", "zh-hk": ""}
+BRACKETS = {"en": ("(", ")"), "zh-hk": ("（", "）")}
+
+
+def join_text(*parts: object) -> Markup:
+    """Label and value, or sentence and sentence, joined as the page's language writes them."""
+    separator = JOINS[current_lang()]
+    shown = [escape(part) for part in parts if part is not None]
+    return Markup(separator).join(part for part in shown if part)
+
+
+def bracketed(text: object) -> Markup:
+    """``text`` in the page's language's brackets: (Example) or （示範）."""
+    opening, closing = BRACKETS[current_lang()]
+    return Markup(opening) + escape(text) + Markup(closing)
+
+
 def select_locale() -> str:
     return current_language().locale
 
@@ -140,6 +165,16 @@ def configure_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["SITE_TIMEZONE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/../translations"))
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def redirect_chinese_aliases():
+        """/zh/…, /zh-tw/… and /zh-hant/… (any case): 301 to the same path and query under /zh-hk/."""
+        first, _, rest = request.path.lstrip("/").partition("/")
+        if first.lower() not in CHINESE_ALIASES:
+            return None
+        query = request.query_string.decode("latin-1")
+        target = "/zh-hk/" + quote(rest, safe="/:@!$&'()*+,;=-._~")  # a typed line break stays escaped
+        return redirect(target + (f"?{query}" if query else ""), code=301)
 
     @app.url_value_preprocessor
     def pull_lang(_endpoint, values) -> None:
@@ -160,4 +195,7 @@ def configure_i18n(app: Flask) -> None:
             "language": current_language(),
             "other_lang": other_lang(),
             "path_in_lang": path_in_lang,
+            "join_text": join_text,
+            "bracketed": bracketed,
+            "gap": JOINS[current_lang()],  # the space English writes before "(" and Chinese does not before "（"
         }

@@ -11,6 +11,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
 
+from .citations import as_citation, citations_from_text, site_name
 from .i18n import LANGUAGES, path_in_lang
 
 
@@ -91,6 +92,9 @@ def configure_templates(app: Flask) -> None:
         absolute_url=absolute_url,
         page_query=page_query,
         page_window=page_window,
+        as_citation=as_citation,
+        citations_from_text=citations_from_text,
+        site_name=site_name,
     )
 
     @app.context_processor

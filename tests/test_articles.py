@@ -67,7 +67,7 @@ def test_article_in_one_language_is_shown_with_a_notice_in_the_other(fclient):
     response = fclient.get("/zh-hk/articles/only-english")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "這篇文章暫未有繁體中文版本" in html
+    assert "這篇文章暫未有中文版本，以下以英文顯示。" in html
     assert "Only in English for now" in html
     assert '<article class="article" lang="en-HK">' in html
 

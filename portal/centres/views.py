@@ -106,6 +106,23 @@ def language_label(name: str, lang: str) -> str:
     return LANGUAGES[name][1] if lang == "zh-hk" and name in LANGUAGES else name
 
 
+# The research notes' own grading (content/centres/centres.csv `confidence`, copied from the shared data)
+# starts with one of these words; the page says it in plain words, the notes stay in the file.
+CONFIDENCE_WORDS = (("medium-high", "fairly"), ("medium-low", "partly"), ("low-medium", "partly"),
+                    ("medium", "partly"), ("low", "little"))  # fmt: skip
+
+
+def confidence_label(confidence: str) -> str:
+    """How sure we are of a centre's details, in plain words in the page's language."""
+    graded = confidence.strip().lower()
+    level = next((level for word, level in CONFIDENCE_WORDS if graded.startswith(word)), "")
+    return {
+        "fairly": _("fairly sure (most details come from official sources)"),
+        "partly": _("partly sure (some details come from official sources, others from older or other sources)"),
+        "little": _("not sure (found only in other sources; check with the SWD hotline before you go)"),
+    }.get(level, _("not yet graded"))
+
+
 def when_text(moment: datetime) -> str:
     """'today at 14:00', 'tomorrow at 09:00', 'at midnight' or 'Monday at 09:00' (Hong Kong time)."""
     today = now_in_hong_kong().date()
@@ -139,6 +156,7 @@ def _common_context() -> dict:
         "format_spans": format_spans,
         "days": DAYS,
         "language_label": language_label,
+        "confidence_label": confidence_label,
     }
 
 

@@ -20,7 +20,7 @@ def test_one_question_per_screen_with_progress_and_back(live_server, page):
     page.goto(live_server.url + PHQ9)
     assert page.locator("fieldset.sc-question:visible").count() == 1
     assert page.locator(".sc-progress-text").inner_text() == "1 of 9"
-    assert page.get_by_role("button", name="Back").is_hidden()
+    assert page.get_by_role("button", name="Previous question").is_hidden()
     assert page.get_by_role("button", name="See my result").is_hidden()
     # Next without an answer asks for one and stays.
     page.get_by_role("button", name="Next").click()
@@ -30,7 +30,7 @@ def test_one_question_per_screen_with_progress_and_back(live_server, page):
     page.locator('fieldset.sc-question:visible input[value="1"]').check()
     page.get_by_role("button", name="Next").click()
     assert page.locator(".sc-progress-text").inner_text() == "3 of 9" and visible_question(page) == "q3"
-    page.get_by_role("button", name="Back").click()
+    page.get_by_role("button", name="Previous question").click()
     assert visible_question(page) == "q2"
     assert page.locator('fieldset.sc-question:visible input[value="1"]').is_checked()
 

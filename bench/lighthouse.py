@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
-
-import logging
 
 from werkzeug.serving import make_server
 

@@ -15,9 +15,15 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from portal.db import session_scope
+from portal.events.model import Event
+from portal.events.queries import add_months
 
 from .test_selfcheck import TOOLS, answers_for, form_for
 from .test_sitemap import SITE, sitemap_locs
@@ -55,9 +61,13 @@ def render_pages(app, client) -> dict[str, str]:
     """Name -> HTML of every page to check."""
     pages = {path: client.get(path) for path in one_path_per_page_type(app, client)}
     tool = next(iter(TOOLS.values()))
+    next_month = add_months(date.today().replace(day=1), 1).strftime("%Y-%m")
+    with session_scope(app) as session:  # the real events are examples, which the sitemap leaves out
+        event_id = session.scalars(select(Event.id).order_by(Event.starts)).first()
     for lang in LANGS:
-        for path in (f"/{lang}/search?q=family", f"/{lang}/events/calendar?month=2026-12",
-                     f"/{lang}/self-check/{tool.id}/questions", f"/{lang}/no-such-page"):  # fmt: skip
+        for path in (f"/{lang}/search?q=family", f"/{lang}/events/calendar?month={next_month}",
+                     f"/{lang}/events/{event_id}", f"/{lang}/self-check/{tool.id}/questions",
+                     f"/{lang}/no-such-page"):  # fmt: skip
             pages[path] = client.get(path)
         pages[f"POST /{lang}/self-check/{tool.id}/result"] = client.post(
             f"/{lang}/self-check/{tool.id}/result", data=form_for(answers_for(tool, 3))

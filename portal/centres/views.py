@@ -84,6 +84,33 @@ def _sorted(listings: list[Listing], districts: dict[str, District]) -> list[Lis
     return sorted(listings, key=lambda i: (order.get(i.centre.district_key, 99), i.centre.position))
 
 
+@dataclass
+class Group:
+    """The centres of one district (``district`` None: district not yet known), as the finder lists them."""
+
+    district: District | None
+    listings: list[Listing]
+
+    @property
+    def anchor(self) -> str:
+        return f"district-{self.district.key}" if self.district else "district-unknown"
+
+
+def _grouped(listings: list[Listing]) -> list[Group]:
+    """Consecutive listings of one district as a group (``listings`` is already in district order)."""
+    groups: list[Group] = []
+    for item in listings:
+        if groups and groups[-1].district is item.district:
+            groups[-1].listings.append(item)
+        else:
+            groups.append(Group(item.district, [item]))
+    return groups
+
+
+def _unverified_count(listings: list[Listing]) -> int:
+    return sum(1 for item in listings if item.centre.unverified_fields())
+
+
 def _filtered(centres: list[Centre], q: str, district: str, kind: str) -> list[Centre]:
     return [
         c
@@ -176,9 +203,12 @@ def index():
     return render_template(
         "centres/index.html",
         listings=listings,
+        groups=_grouped(listings),
+        unverified=_unverified_count(listings),
         total=len(centres),
         q=q,
         district=district,
+        chosen=districts.get(district),
         kind=kind,
         districts=list(districts.values()),
         searched=bool(q or district or kind),
@@ -228,9 +258,12 @@ def near():
         render_template(
             "centres/index.html",
             listings=ranked,
+            groups=[],
+            unverified=_unverified_count(ranked),
             total=len(centres),
             q="",
             district="",
+            chosen=None,
             kind="",
             districts=list(districts.values()),
             searched=True,

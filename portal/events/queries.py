@@ -197,19 +197,60 @@ def topics_in_use(session: Session) -> list[str]:
     return sorted(found)
 
 
+CALENDAR_REACH_MONTHS = 12  # the calendar answers at most this many months either side of this month
+
+
+def add_months(first: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before) the month of ``first``."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class CalendarBounds:
+    """Which months the calendar serves. ``reach`` (this month ± 12) is every month that exists at all,
+    anything else is a 404; ``browse`` (this month and the months of events, inside ``reach``) is where the
+    previous/next links go and what search engines may index, so a crawler never walks into empty years."""
+
+    reach: tuple[date, date]
+    browse: tuple[date, date]
+
+    def exists(self, first: date) -> bool:
+        return self.reach[0] <= first <= self.reach[1]
+
+    def indexable(self, first: date) -> bool:
+        return self.browse[0] <= first <= self.browse[1]
+
+
+def calendar_bounds(session: Session, today: date) -> CalendarBounds:
+    this_month = today.replace(day=1)
+    low, high = add_months(this_month, -CALENDAR_REACH_MONTHS), add_months(this_month, CALENDAR_REACH_MONTHS)
+    earliest, latest = session.execute(select(func.min(Event.starts), func.max(Event.starts)).where(shown())).one()
+    months = [this_month] + [moment.astimezone(HK).date().replace(day=1) for moment in (earliest, latest) if moment]
+    return CalendarBounds((low, high), (max(low, min(months)), min(high, max(months))))
+
+
 @dataclass
 class Month:
     first: date
     weeks: list[list[date | None]]
     by_day: dict[date, list[Event]]
+    bounds: CalendarBounds | None = None
 
     @property
-    def prev(self) -> str:
-        return (self.first - timedelta(days=1)).strftime("%Y-%m")
+    def prev(self) -> str | None:
+        """``YYYY-MM`` of the month before, or None at the first month with events."""
+        before = add_months(self.first, -1)
+        return before.strftime("%Y-%m") if self.bounds is None or self.bounds.browse[0] <= before else None
 
     @property
-    def next(self) -> str:
-        return (self.first + timedelta(days=32)).replace(day=1).strftime("%Y-%m")
+    def next(self) -> str | None:
+        after = add_months(self.first, 1)
+        return after.strftime("%Y-%m") if self.bounds is None or after <= self.bounds.browse[1] else None
+
+    @property
+    def indexable(self) -> bool:
+        return self.bounds is None or self.bounds.indexable(self.first)
 
 
 def parse_month(value: str | None, today: date) -> date:
@@ -217,7 +258,7 @@ def parse_month(value: str | None, today: date) -> date:
     return iso_month(value) or today.replace(day=1)
 
 
-def month_view(session: Session, first: date, filters: Filters) -> Month:
+def month_view(session: Session, first: date, filters: Filters, bounds: CalendarBounds | None = None) -> Month:
     """A month as weeks (Monday first) and the visible events of each day (Hong Kong dates)."""
     last = (first + timedelta(days=32)).replace(day=1)
     query = filters.apply(_visible()).where(Event.starts >= hk_midnight(first), Event.starts < hk_midnight(last))
@@ -228,7 +269,7 @@ def month_view(session: Session, first: date, filters: Filters) -> Month:
         [day if day.month == first.month else None for day in week]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
-    return Month(first, weeks, by_day)
+    return Month(first, weeks, by_day, bounds)
 
 
 def partners(session: Session) -> list[Partner]:

@@ -140,9 +140,13 @@ def past():
 def month():
     today = queries.now_utc().astimezone(queries.HK).date()
     first = queries.parse_month(request.args.get("month"), today)
+    session = get_session()
+    bounds = queries.calendar_bounds(session, today)
+    if not bounds.exists(first):
+        abort(404)  # more than a year away: no calendar page at all
     month_asked = [("month", first.strftime("%Y-%m"))] if request.args.get("month") else []
-    session, filters = get_session(), _filters(*month_asked)
-    view = queries.month_view(session, first, filters)
+    filters = _filters(*month_asked)
+    view = queries.month_view(session, first, filters, bounds)
     return render_template("events/calendar.html", month=view, today=today, **_common(session, filters))
 
 

@@ -155,8 +155,12 @@
       attribution: (box.getAttribute("data-attribution") || "").replace(/[<>&]/g, "")
     }).addTo(map);
     var here = null;
+    var chosen = box.getAttribute("data-district");
     getJSON(box.getAttribute("data-geojson")).then(function (geojson) {
       L.geoJSON(geojson, { style: { color: "#0b5563", weight: 1, fillOpacity: 0.04 } }).addTo(map);
+      // The district chosen in the form: show it, as the list below shows its centres.
+      var feature = chosen && geojson.features.filter(function (f) { return f.properties.id === chosen; })[0];
+      if (feature && !here) { map.fitBounds(L.geoJSON(feature).getBounds()); }
     }).catch(function () {});
     getJSON(box.getAttribute("data-centres")).then(function (data) {
       data.centres.forEach(function (c) {

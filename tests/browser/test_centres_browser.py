@@ -69,10 +69,10 @@ def test_without_javascript_the_list_and_coordinates_form_work(live_server, brow
         page.get_by_role("button", name="Use my location").count() == 0
         or not page.get_by_role("button", name="Use my location").is_visible()
     )
-    page.get_by_label("District").select_option("tuen-mun")
-    page.get_by_role("main").get_by_role("button", name="Search").click()
+    page.get_by_label("Your district").select_option("tuen-mun")
+    page.get_by_role("main").get_by_role("button", name="Show centres").click()
     # The form submits a new page: wait for it rather than read the old one (no JavaScript here).
-    expect(page.locator("h3.centre-name")).to_have_count(3)
+    expect(page.locator("#results .centre-name")).to_have_count(3)
     page.get_by_text("Find by map coordinates").click()
     page.get_by_label("Latitude").fill("22.2785")
     page.get_by_label("Longitude").fill("114.1735")
@@ -165,3 +165,41 @@ def test_near_me_results_pass_axe(live_server, browser):
     )
     context.close()
     assert not result["violations"], describe(result["violations"])
+
+
+def _row_boxes(page) -> list[dict]:
+    return page.locator("#results .centre-item").evaluate_all(
+        "rows => rows.map(r => ({height: r.getBoundingClientRect().height, text: r.innerText}))"
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+@pytest.mark.parametrize("lang", ["en", "zh-hk"])
+def test_the_finder_on_a_phone_with_and_without_javascript(live_server, browser, javascript, lang):
+    """390 px: the district chooser is the first field, it lands on that district's centres, every row is
+    compact (no "not yet verified" in it: the notice above the list says it once) and the phone links are
+    44 px tall; the whole list comes grouped by district, far from the old 17,000 px page."""
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{lang}/centres/")
+    first_field = page.locator("main select, main input:not([type=hidden])").first
+    assert first_field.get_attribute("id") == "centre-district"
+    assert page.locator("#results .centre-group h3").count() >= 18  # a heading per district
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 10_000, height
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    unverified = "Not yet verified" if lang == "en" else "尚未核實"
+    assert page.locator("#results .centre-notice").count() == 1
+    assert not [row for row in _row_boxes(page) if unverified in row["text"]]
+    first_field.select_option("tuen-mun")
+    page.locator("main form.district-chooser button[type=submit]").click()
+    page.wait_for_url("**district=tuen-mun#results")
+    expect(page.locator("#results .centre-item")).to_have_count(3)
+    heading = page.locator("#results-title").bounding_box()
+    assert -1 <= heading["y"] < 844 - heading["height"]  # landed on the district's centres, in the first screen
+    phones = page.locator("#results .centre-item a[href^='tel:']")
+    assert phones.count() >= 1
+    for box in phones.evaluate_all("links => links.map(a => a.getBoundingClientRect().height)"):
+        assert box >= 44
+    assert all(row["height"] < 200 for row in _row_boxes(page))
+    context.close()

@@ -239,3 +239,9 @@ def test_a_stage_with_errors_keeps_its_last_good_version_online(make_app, conten
     path.write_text(path.read_text(encoding="utf-8").replace("tags: [grief,", "tags: [nope,"), encoding="utf-8")
     sync_content(app)
     assert app.test_client().get("/en/stages/loss-and-grief").status_code == 200
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "grief"), ("zh-hk", "喪親")])
+def test_a_search_finds_the_stage_page(client, lang, words):
+    html = client.get(f"/{lang}/search", query_string={"q": words}).get_data(as_text=True)
+    assert f'href="/{lang}/stages/loss-and-grief"' in html

@@ -92,6 +92,8 @@ def _real_values(app: Flask) -> dict[tuple[str, str], list[str]]:
         ("site.sitemap_file", "number"): ["1"],
         ("media.article_image", "slug"): [images[0].parent.name] if images else slugs[:1],
         ("media.article_image", "name"): [images[0].name] if images else ["image.png"],
+        ("stages.stage", "key"): ["loss-and-grief", "teenagers"],
+        ("topics.topic", "tag"): ["sleep", "grief"],
     }
     for endpoint in ("selfcheck.intro", "selfcheck.questions", "selfcheck.result"):
         values[(endpoint, "tool_id")] = tools

@@ -46,6 +46,10 @@ def page_files(endpoint: str | None, args: dict) -> tuple[list[str], tuple[str, 
         return [_folder("selfcheck", f"{args['tool_id']}.yml")], None
     if endpoint == "help.help_page":
         return [_folder("hotlines.yml")], None
+    if endpoint and endpoint.startswith("stages."):
+        return [_folder("stages.yml")], None
+    if endpoint and endpoint.startswith("topics."):
+        return [_folder("tags.yml")], None
     return [], None
 
 

@@ -173,6 +173,19 @@ def site_pages(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]
         yield Doc("site", page.slug, page.lang, page.title, body, "sitepages.page", {"slug": page.slug})
 
 
+@provider("stages", "articles")
+def stages(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
+    """Each life stage by its name, intro and the labels of its tags (a search for "grief" finds its page)."""
+    from ..stages.model import Stage
+
+    labels = tag_labels(session)
+    for stage in session.scalars(select(Stage).order_by(Stage.position)):
+        for lang in LANGS:
+            tags = " ".join(labels.get((key, lang), key) for key in stage.tags)
+            body = _join(stage.intro(lang), tags)
+            yield Doc("stages", stage.key, lang, stage.name(lang), body, "stages.stage", {"key": stage.key})
+
+
 @provider("centres", "districts")
 def centres(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
     from ..centres.model import Centre

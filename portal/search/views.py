@@ -30,6 +30,7 @@ KIND_LABELS = {
     "news": _l("Partner news"),
     "help": _l("Help and hotlines"),
     "site": _l("About this site"),
+    "stages": _l("Stages of family life"),
 }
 CLOSEST_TOPICS = 5
 

@@ -4,7 +4,9 @@ from flask import Flask
 
 from ..content import register_content_source
 from ..pages import register_sitemap_provider
+from ..tagged import register_tagged_kind
 from .loader import SelfCheckSource
+from .tagged import TAGGED_TOOLS
 from .views import all_tools, bp
 
 
@@ -15,4 +17,5 @@ def _sitemap_paths() -> list[str]:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_content_source(app, SelfCheckSource())
+    register_tagged_kind(app, TAGGED_TOOLS)
     register_sitemap_provider(app, _sitemap_paths)

@@ -62,7 +62,8 @@ def known_hotlines(content_dir: Path) -> set[str] | None:
 def load_tool(path: Path, content_dir: Path, tags: set[str] | None = None) -> Tool:
     shown = relative(path, content_dir)
     text = read_text(path, shown)
-    return parse_tool(text, shown, path.stem, tags, known_hotlines(content_dir))
+    known_tools = {p.stem for p in tool_files(content_dir)}
+    return parse_tool(text, shown, path.stem, tags, known_hotlines(content_dir), known_tools)
 
 
 class SelfCheckSource:

@@ -23,6 +23,12 @@ LANGS = ("en", "zh-hk")
 KINDS = ("validated", "reflection")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,30}$")
+# A wording source that is our own work, not a published one: we never translate a validated instrument.
+OWN_WORDING = re.compile(
+    r"\b(?:our|ours|we|by us|editors?|family portal|machine|google translate|deepl|chatgpt)\b"
+    r"|我們|本網站|本站|編輯|自行|自譯",
+    re.IGNORECASE,
+)
 MAX_ITEMS = 60
 MAX_OPTIONS = 12
 # What is wrong with a list of response options, worded for its owner: an option set or an item.
@@ -170,6 +176,8 @@ class Tool:
     hotlines: list[str] = field(default_factory=list)  # extra hotline ids (content/hotlines.yml) for the result
     show_centres: bool = True
     higher_is_better: bool = False
+    # A tool written in both languages to point to where these questions are not in the reader's language.
+    alternative: str = ""
 
     @property
     def raw_range(self) -> tuple[int, int]:
@@ -287,6 +295,7 @@ def parse_tool(
     expected_id: str,
     known_tags: set[str] | None = None,
     known_hotlines: set[str] | None = None,
+    known_tools: set[str] | None = None,
 ) -> Tool:
     """Read and check one tool file; raise ContentError listing every problem found."""
     data = load_with_lines(text, shown_as)
@@ -320,6 +329,8 @@ def parse_tool(
     if kind == "validated" and str(data.get("translated_by_us", "")).lower() in ("true", "yes"):
         check.error(data.line, N_("never translate a validated instrument ourselves: use a published wording"))
 
+    if kind == "validated":
+        _check_chinese_wording_source(check, data, item_languages)
     items = _parse_items(check, data, item_langs)
     scoring = data.get("scoring") if isinstance(data.get("scoring"), dict) else LineDict()
     if not isinstance(data.get("scoring"), dict):
@@ -372,6 +383,7 @@ def parse_tool(
         hotlines=_string_list(check, data, "hotlines"),
         show_centres=bool(data.get("show_centres", True)),
         higher_is_better=bool(scoring.get("higher_is_better", False)),
+        alternative=_alternative(check, data, str(tool_id), known_tools),
     )
     for key in tool.hotlines:
         if known_hotlines is not None and key not in known_hotlines:
@@ -383,6 +395,55 @@ def parse_tool(
     if check.problems:
         raise ContentError(sorted(set(check.problems)))
     return tool
+
+
+def _has_chinese_text(value: Any) -> bool:
+    return isinstance(value, dict) and bool(str(value.get("zh-hk") or "").strip())
+
+
+def _chinese_item_line(data: dict) -> int | None:
+    """The line of the first item (or option) with Chinese text, else None."""
+    raw_items = data.get("items") if isinstance(data.get("items"), list) else []
+    raw_sets = data.get("option_sets") if isinstance(data.get("option_sets"), dict) else {}
+    options = [o for group in raw_sets.values() if isinstance(group, list) for o in group]
+    for item in raw_items:
+        if isinstance(item, dict):
+            options += item.get("options") if isinstance(item.get("options"), list) else []
+    for entry in [*raw_items, *options]:
+        if isinstance(entry, dict) and (_has_chinese_text(entry.get("text")) or _has_chinese_text(entry.get("label"))):
+            return line_of(entry, 1)
+    return None
+
+
+def _check_chinese_wording_source(check: _Checker, data: dict, item_languages: list[str]) -> None:
+    """Chinese item text of a validated instrument must be a published wording, named in wording_source.zh-hk:
+    the slot is ready for the official wording the day someone has it, and never for our own translation."""
+    chinese_line = _chinese_item_line(data)
+    if "zh-hk" not in item_languages and chinese_line is None:
+        return
+    sources = data.get("wording_source")
+    source = str(sources.get("zh-hk") or "").strip() if isinstance(sources, dict) else ""
+    line = line_of(sources, chinese_line or data.line) if isinstance(sources, dict) else (chinese_line or data.line)
+    if not source:
+        message = N_("the Chinese wording of a validated questionnaire needs its published source: add "
+                     "'zh-hk:' under wording_source naming where that wording was published (the paper, the "
+                     "publisher or the official translation)")  # fmt: skip
+        check.error(line, message)
+    elif OWN_WORDING.search(source):
+        message = N_("wording_source zh-hk must name a published source, not our own translation: we never "
+                     "translate a validated questionnaire ourselves")  # fmt: skip
+        check.error(line, message)
+
+
+def _alternative(check: _Checker, data: dict, tool_id: str, known_tools: set[str] | None) -> str:
+    value = data.get("alternative")
+    if value is None:
+        return ""
+    if not isinstance(value, str) or value == tool_id or (known_tools is not None and value not in known_tools):
+        message = N_("'alternative' must be the id of another self-check in content/selfcheck/ (its file name)")
+        check.error(data.line, message)
+        return ""
+    return value
 
 
 def _string_list(check: _Checker, data: dict, name: str) -> list[str]:

@@ -19,6 +19,7 @@ from ..cache import never_cache_this_page, page_params
 from ..db import get_session
 from ..help.views import all_hotlines, crisis_hotlines
 from ..i18n import current_lang
+from ..tagged import tag_labels
 from .engine import Answers, Result, read_answers, score
 from .model import SelfCheckTool
 from .schema import Tool
@@ -50,6 +51,14 @@ def safety_lines(tool: Tool) -> list:
     return [h for h in crisis_hotlines() if h.group in SAFETY_GROUPS or h.key in tool.hotlines]
 
 
+def alternative_for(tool: Tool) -> Tool | None:
+    """The tool to point to when this one's questions are not in the page's language (e.g. PHQ-9 in Chinese)."""
+    if not tool.alternative or tool.has_items_in(current_lang()):
+        return None
+    row = get_session().get(SelfCheckTool, tool.alternative)
+    return row.tool() if row is not None else None
+
+
 @bp.get("")
 @page_params()
 def index():
@@ -59,14 +68,19 @@ def index():
 @bp.get("/<tool_id>")
 @page_params()
 def intro(tool_id: str):
-    return render_template("selfcheck/intro.html", tool=get_tool(tool_id))
+    tool = get_tool(tool_id)
+    labels = tag_labels(get_session(), current_lang())
+    return render_template("selfcheck/intro.html", tool=tool, alternative=alternative_for(tool), tag_labels=labels)
 
 
 @bp.get("/<tool_id>/questions")
 @page_params()
 def questions(tool_id: str):
     tool = get_tool(tool_id)
-    return render_template("selfcheck/questions.html", tool=tool, answers=Answers(), crisis=safety_lines(tool))
+    return render_template(
+        "selfcheck/questions.html", tool=tool, answers=Answers(), crisis=safety_lines(tool),
+        alternative=alternative_for(tool),
+    )  # fmt: skip
 
 
 @bp.route("/<tool_id>/result", methods=["GET", "POST"])

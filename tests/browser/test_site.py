@@ -27,7 +27,8 @@ def article_slug(live_server) -> str:
 
 def core_pages(slug: str) -> list[str]:
     return ["/{lang}/", "/{lang}/articles/", "/{lang}/articles/category/parenting", f"/{{lang}}/articles/{slug}",
-            "/{lang}/help", "/{lang}/no-such-page"]  # fmt: skip
+            "/{lang}/help", "/{lang}/no-such-page", "/{lang}/stages", "/{lang}/stages/loss-and-grief",
+            "/{lang}/topics", "/{lang}/topics/sleep"]  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hk"])

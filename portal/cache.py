@@ -4,7 +4,7 @@ Embedded mode: a file-system cache in ``instance/cache`` (shared by every
 process on the machine). Scale-out: Redis, shared by every worker and
 instance. A hit is served by a WSGI middleware before Flask is entered.
 
-A page's key holds its language, text size, path, the query parameters its view
+A page's key holds its language, path, the query parameters its view
 declares with :func:`page_params` (sorted, empty and undeclared ones dropped),
 and the *content version*. Every content change (``flask content sync``,
 ``flask feeds refresh``) writes a new version to the database, the source of
@@ -20,6 +20,7 @@ left alone for ``CACHE_RETRY_SECONDS`` and pages are rendered uncached.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import secrets
@@ -38,12 +39,13 @@ from flask_caching import Cache
 from flask_caching.backends.filesystemcache import FileSystemCache
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.http import HTTP_STATUS_CODES, http_date
 from werkzeug.routing.exceptions import RoutingException
 from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .db import SiteState, get_engine, session_scope, set_state
-from .i18n import LANG_COOKIE, guess_lang_from_path, lang_cookie
+from .i18n import guess_lang_from_path
 from .publishing import clock_now, publication_marker
 
 log = logging.getLogger(__name__)
@@ -53,9 +55,8 @@ cache = Cache()
 # ``invalidate_pages`` clears the whole page cache, and must not reset every limit with it.
 counters = Cache()
 
-PAGE_PREFIX = "page3:"  # bumped when CachedPage or the key changes shape, so a shared cache never serves the old one
+PAGE_PREFIX = "page4:"  # bumped when CachedPage or the key changes shape, so a shared cache never serves the old one
 VERSION_KEY = "content_version"  # in site_state
-TEXT_SIZES = ("normal", "large", "larger")
 PAGE_KEY_ENVIRON = "portal.page_key"  # the middleware's key for this request, where store_page finds it
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -306,7 +307,7 @@ class CachedPage:
 
 
 def may_store_page(response: Response) -> bool:
-    """Decided before the language cookie is added: a view that set a cookie made the page personal."""
+    """A view that set a cookie made the page personal: it is never stored."""
     if g.get("no_page_cache") or g.get("lang_code") is None:
         return False
     if response.status_code != 200 or response.direct_passthrough:
@@ -330,10 +331,10 @@ _UNDECLARED = None  # a path whose view declared no parameters (or that matches 
 class PageCacheMiddleware:
     """Serves a cached page before Flask is entered: no request context, no hooks.
 
-    A hit costs the route lookup (memoised per path), a cache read and the visitor's
-    language cookie, so a cached page comes back about as fast as the server can answer
-    at all. A miss (or a cache that cannot be reached) goes on to the application, which
-    renders and stores the page under the key computed here.
+    A hit costs the route lookup (memoised per path) and a cache read, so a cached page
+    comes back about as fast as the server can answer at all (a revalidation with
+    ``If-None-Match`` also gets its 304 here). A miss (or a cache that cannot be reached)
+    goes on to the application, which renders and stores the page under the key computed here.
     """
 
     def __init__(self, app: Flask, wsgi_app: Callable) -> None:
@@ -357,9 +358,10 @@ class PageCacheMiddleware:
         if cached is None:
             return self.wsgi_app(environ, start_response)
         headers = [*cached.headers, ("X-Cache", "hit")]
-        lang = guess_lang_from_path(req.path)
-        if lang and req.cookies.get(LANG_COOKIE) != lang:
-            headers.append(("Set-Cookie", lang_cookie(lang)))
+        if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+            # Rare on the hit path (a browser revalidating): werkzeug answers 304 or the page.
+            response = WerkzeugResponse(cached.body, cached.status, headers)
+            return response.make_conditional(req)(environ, start_response)
         start_response(f"{cached.status} {HTTP_STATUS_CODES.get(cached.status, '')}".strip(), headers)
         return [cached.body]
 
@@ -368,9 +370,6 @@ class PageCacheMiddleware:
         path = req.path
         lang = guess_lang_from_path(path)
         if lang is None:
-            return None
-        text_size = req.cookies.get("textsize", "normal")
-        if text_size not in TEXT_SIZES:
             return None
         query = environ.get("QUERY_STRING", "")
         allowed = self.declared(path)
@@ -383,7 +382,7 @@ class PageCacheMiddleware:
         version = content_version(self.app).current(self.app)
         if version is None:
             return None
-        return f"{PAGE_PREFIX}{version}:{lang}:{text_size}:{path}?{query}"
+        return f"{PAGE_PREFIX}{version}:{lang}:{path}?{query}"
 
     def _declared(self, path: str) -> frozenset[str] | None:
         """The parameters the view at ``path`` reads (memoised: routes do not change while serving)."""
@@ -412,5 +411,55 @@ def cache_only_if_understood(understood: Iterable[tuple[str, str]], names: Itera
 
 
 def never_cache_this_page() -> None:
-    """Call from a view whose output must never be stored (e.g. self-check results)."""
+    """Call from a view whose output must never be stored in the page cache (free-text search, "open
+    now"). It is still public: a shared cache may keep it for ``HTTP_MAX_AGE`` seconds. A page for one
+    visitor only says so with :func:`private_page`."""
     g.no_page_cache = True
+
+
+def private_page() -> None:
+    """Call from a view whose output is for this visitor alone (e.g. self-check results): never stored
+    here, and ``Cache-Control: private, no-store`` so no browser or proxy keeps it either."""
+    g.no_page_cache = True
+    g.private_page = True
+
+
+# --- HTTP caching: what a browser, nginx or a CDN may keep --------------------------------------
+
+PRIVATE = "private, no-store"
+
+
+def cache_control_for(response: Response) -> str | None:
+    """The Cache-Control a response gets, None when its view already chose one.
+
+    Anonymous GET pages with status 200 are public for ``HTTP_MAX_AGE`` seconds (then served stale for
+    ``HTTP_STALE_SECONDS`` while a shared cache fetches the new copy); everything else (forms posted,
+    errors, redirects, pages that set a cookie, pages for one visitor, previews) is private, no-store.
+    """
+    if "Cache-Control" in response.headers:
+        return None
+    app = current_app
+    shared = (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not g.get("private_page")
+        and not app.config.get("PREVIEW")
+        and "Set-Cookie" not in response.headers
+    )
+    if not shared:
+        return PRIVATE
+    max_age, stale = app.config["HTTP_MAX_AGE"], app.config["HTTP_STALE_SECONDS"]
+    return f"public, max-age={max_age}, stale-while-revalidate={stale}"
+
+
+def add_http_cache_headers(response: Response) -> None:
+    """Cache-Control, and for a public page a strong ETag (hash of the body) and Last-Modified (when it
+    was rendered; a page-cache hit keeps both, so revalidation works across workers)."""
+    chosen = cache_control_for(response)
+    if chosen is not None:
+        response.headers["Cache-Control"] = chosen
+    if not response.headers["Cache-Control"].startswith("public") or response.direct_passthrough:
+        return
+    if "ETag" not in response.headers:
+        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    response.headers.setdefault("Last-Modified", http_date(time.time()))

@@ -85,6 +85,10 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         # Key prefix in Redis, so several sites (or test runs) can share one server.
         "CACHE_KEY_PREFIX": env.get("PORTAL_CACHE_PREFIX", "portal:"),
         "PAGE_CACHE_SECONDS": _int(env, "PORTAL_PAGE_CACHE_SECONDS", 600),
+        # What a browser, nginx or a CDN may keep of a public page: fresh this long, then served stale for
+        # HTTP_STALE_SECONDS more while the new copy is fetched. Short, so a correction shows within minutes.
+        "HTTP_MAX_AGE": _int(env, "PORTAL_HTTP_MAX_AGE", 60),
+        "HTTP_STALE_SECONDS": _int(env, "PORTAL_HTTP_STALE_SECONDS", 300),
         # Every Redis call gives up after this many seconds (connect and each read), and after a failure
         # the cache is skipped for CACHE_RETRY_SECONDS: a stopped or paused Redis slows no page for long.
         "REDIS_TIMEOUT": _float(env, "PORTAL_REDIS_TIMEOUT", 0.3),

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from .articles import queries as article_queries
 from .articles.model import Article
-from .cache import TEXT_SIZES, may_store_page, page_params, store_page
+from .cache import PRIVATE, add_http_cache_headers, may_store_page, page_params, store_page
 from .db import get_session
 from .i18n import LANG_COOKIE, LANGUAGES, current_lang, guess_lang_from_path, lang_cookie, negotiate_lang
 from .params import same_site_path
@@ -31,6 +31,9 @@ site = Blueprint("site", __name__)
 localized = Blueprint("pages", __name__, url_prefix="/<lang:lang_code>")
 
 ONE_YEAR = 365 * 24 * 3600
+# The root font size of each text size: the same as html.text-* in static/css/site.css (which JavaScript
+# switches at once); /text-size.css applies the visitor's choice without JavaScript.
+TEXT_SIZES = {"normal": "100%", "large": "118.75%", "larger": "137.5%"}
 
 
 @dataclass
@@ -81,9 +84,43 @@ def text_size(size: str):
     return response
 
 
+@site.get("/text-size.css")
+def text_size_css():
+    """The visitor's text size as a tiny stylesheet, so every page's HTML is the same for everyone and a
+    shared cache may keep it. Private, revalidated on each page (a 304 while the choice stands)."""
+    size = request.cookies.get("textsize", "normal")
+    size = size if size in TEXT_SIZES else "normal"
+    body = (
+        f"html {{ font-size: {TEXT_SIZES[size]}; }}\n"
+        f".text-size a.text-size-{size} {{ border-color: var(--brand); background: var(--brand); color: #fff; }}\n"
+    )
+    response = Response(body, mimetype="text/css")
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Vary"] = "Cookie"
+    response.set_etag(f"text-size-{size}")
+    return response.make_conditional(request)
+
+
+@site.get("/language/<code>")
+def switch_language(code: str):
+    """The language toggle: remember the choice (so / sends the visitor back to it), go to the page.
+
+    The one place the language cookie is set, so an ordinary page view sets no cookie and every page
+    can be kept by a shared cache."""
+    if code not in LANGUAGES:
+        return redirect("/", code=303)
+    response = redirect(same_site_path(request.args.get("next", f"/{code}/"), f"/{code}/"), code=303)
+    response.headers.add("Set-Cookie", lang_cookie(code))
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
 @site.get("/robots.txt")
 def robots():
-    body = f"User-agent: *\nAllow: /\nDisallow: /text-size/\nSitemap: {current_app.config['SITE_URL']}/sitemap.xml\n"
+    body = (
+        "User-agent: *\nAllow: /\nDisallow: /text-size/\nDisallow: /language/\n"
+        f"Sitemap: {current_app.config['SITE_URL']}/sitemap.xml\n"
+    )
     return Response(body, mimetype="text/plain")
 
 
@@ -147,16 +184,17 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def finish(response: Response) -> Response:
-        """Language cookie and headers; then the finished page goes to the page cache (hits never get here)."""
-        storable = may_store_page(response)
+        """Headers (security, caching); the finished page goes to the page cache (hits never get here),
+        then a browser that already has this very page gets a 304."""
         lang = g.get("lang_code")
-        if lang in LANGUAGES and request.cookies.get(LANG_COOKIE) != lang and response.status_code < 400:
-            response.headers.add("Set-Cookie", lang_cookie(lang))
         if lang:
             response.headers.setdefault("Content-Language", LANGUAGES[lang].html_lang)
         add_security_headers(app, response)
-        if storable:
+        add_http_cache_headers(response)
+        if may_store_page(response):
             store_page(response)
+        if response.headers["Cache-Control"].startswith("public"):
+            response.make_conditional(request)
         return response
 
     @app.errorhandler(HTTPException)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
 
@@ -82,6 +85,53 @@ def json_for_html(value: Any) -> Markup:
     return Markup(text.translate(_HTML_UNSAFE_IN_JSON))
 
 
+# --- static files under URLs that change with their content --------------------------------------
+
+STATIC_MAX_AGE = 365 * 24 * 3600  # a hashed static URL never changes meaning: browsers and nginx keep it a year
+
+
+@lru_cache(maxsize=1024)
+def _file_hash(path: str, mtime_ns: int, size: int) -> str:
+    """The first hex digits of the file's SHA-256 (memoised per file version: stat, not read, per page)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(65536), b""):
+            digest.update(block)
+    return digest.hexdigest()[:12]
+
+
+def static_version(app: Flask, filename: str) -> str | None:
+    """The content hash of ``static/<filename>``, None when there is no such file (the URL stays plain)."""
+    folder = app.static_folder or ""
+    path = os.path.realpath(os.path.join(folder, filename))
+    if not path.startswith(os.path.realpath(folder) + os.sep):
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _file_hash(path, info.st_mtime_ns, info.st_size)
+
+
+def configure_static_urls(app: Flask) -> None:
+    """``url_for('static', …)`` adds ``?v=<content hash>``: a new file means a new URL, so the file may be
+    cached for a year (here and by nginx, see deploy/nginx/portal.conf) and a deploy is never half-seen."""
+
+    @app.url_defaults
+    def hashed_static(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "v" not in values and values.get("filename"):
+            version = static_version(app, values["filename"])
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def cache_hashed_static(response: Response) -> Response:
+        if request.endpoint == "static" and response.status_code == 200 and request.args.get("v"):
+            if request.args["v"] == static_version(app, (request.view_args or {}).get("filename", "")):
+                response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}, immutable"
+        return response
+
+
 def configure_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -96,7 +146,4 @@ def configure_templates(app: Flask) -> None:
         citations_from_text=citations_from_text,
         site_name=site_name,
     )
-
-    @app.context_processor
-    def request_context() -> dict:
-        return {"text_size": request.cookies.get("textsize", "normal")}
+    configure_static_urls(app)

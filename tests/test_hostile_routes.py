@@ -88,6 +88,7 @@ def _real_values(app: Flask) -> dict[tuple[str, str], list[str]]:
         ("sitepages.page", "slug"): ["about", "privacy"],
         ("static", "filename"): ["css/site.css"],
         ("site.text_size", "size"): ["large"],
+        ("site.switch_language", "code"): ["zh-hk"],
         ("site.sitemap_file", "section"): ["pages", "articles", "events"],
         ("site.sitemap_file", "number"): ["1"],
         ("media.article_image", "slug"): [images[0].parent.name] if images else slugs[:1],

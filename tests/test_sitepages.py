@@ -103,7 +103,7 @@ def test_each_site_page_is_there_in_both_languages_and_the_toggle_lands_on_its_t
         html = response.get_data(as_text=True)
         assert f'<html lang="{html_lang}"' in html
         assert f"<h1>{title}</h1>" in html
-        assert f'class="lang-toggle" href="/{other}/{slug}"' in html
+        assert f'class="lang-toggle" href="/language/{other}?next=/{other}/{slug}"' in html  # remembers, then lands
         assert "This page is not yet available" not in html and "本頁暫未有" not in html
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..cache import never_cache_this_page, page_params
+from ..cache import page_params, private_page
 from ..db import get_session
 from ..help.views import all_hotlines, crisis_hotlines
 from ..i18n import current_lang
@@ -89,7 +89,7 @@ def result(tool_id: str):
     if request.method != "POST":
         # GET (e.g. the language toggle on a result page) and HEAD: answers are never in a URL, so start again.
         return redirect(url_for(".intro", tool_id=tool.id))
-    never_cache_this_page()
+    private_page()
     answers = _read_form(tool)
     if not answers.complete:
         status = 400 if answers.tampered else 422
@@ -116,7 +116,7 @@ def _read_form(tool: Tool) -> Answers:
 
 def _private(body: str, status: int) -> Response:
     response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store, max-age=0"
+    response.headers["Cache-Control"] = "private, no-store, max-age=0"
     response.headers["Pragma"] = "no-cache"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -7,8 +7,17 @@
     document.cookie = name + "=" + encodeURIComponent(value) + "; Max-Age=" + ONE_YEAR + "; Path=/; SameSite=Lax";
   }
 
+  function cookie(name) {
+    var found = document.cookie.split("; ").filter(function (pair) { return pair.indexOf(name + "=") === 0; })[0];
+    return found ? decodeURIComponent(found.slice(name.length + 1)) : null;
+  }
+
   // Text size: switch at once instead of reloading the page; the cookie keeps it for next time.
+  // The page's HTML is the same for everyone (so caches may share it): /text-size.css applies the
+  // cookie without JavaScript, and here the current size is marked for screen readers too.
   function initTextSize(group) {
+    var chosen = group.querySelector('[data-text-size="' + (cookie("textsize") || "normal") + '"]');
+    if (chosen) { chosen.setAttribute("aria-current", "true"); }
     group.addEventListener("click", function (event) {
       var link = event.target.closest("[data-text-size]");
       if (!link) { return; }
@@ -17,6 +26,8 @@
       var html = document.documentElement;
       html.classList.remove("text-normal", "text-large", "text-larger");
       html.classList.add("text-" + size);
+      var sheet = document.getElementById("text-size-css");
+      if (sheet) { sheet.disabled = true; }  // its highlight would mark the previous size
       setCookie("textsize", size);
       group.querySelectorAll("[data-text-size]").forEach(function (other) {
         if (other === link) { other.setAttribute("aria-current", "true"); }

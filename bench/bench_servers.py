@@ -1,0 +1,209 @@
+"""Choose the app server by measurement (issue #18): gunicorn sync, gunicorn gthread and granian under the
+same load, with nginx (the shipped deploy/nginx/portal.conf) as the yardstick, all in one run.
+
+    .venv/bin/python bench/bench_servers.py [--duration 5] [--rounds 3] [--connections 32] [--threads 2]
+
+For each server (``--workers`` workers each, 2 by default on the 2-core machine): the article with the page
+cache hit, the article with the page cache bypassed (a miss: rendered every time) and a bare Flask app
+(``bench/bench_hello.py``, one route) on the same server. Then nginx: the saved article as a static file,
+and the article through the shipped config's ``proxy_cache`` (a HIT) in front of granian. Every URL is
+measured once per round, rounds interleaved, median kept; only ratios are meaningful on a shared machine.
+Prints figures; never asserts. Needs wrk and nginx (``apt-get install wrk nginx-light``) and granian
+(in the project's dependencies).
+
+Targets: cached article through nginx >= 0.8 x nginx static; app server alone, cache hit >= 0.12 x nginx
+static and >= 1.0 x the bare Flask route on the same server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_pages import (
+    BIN,
+    ROOT,
+    Cleanup,
+    WrkResult,
+    fetch,
+    free_port,
+    prepare_backend,
+    start,
+    sync,
+    wait_until_up,
+    wrk,
+)
+
+ARTICLE = "/en/articles/what-is-an-ifsc"
+BENCH = ROOT / "bench"
+
+
+def server_command(kind: str, module: str, port: int, workers: int) -> list[str]:
+    bind = f"127.0.0.1:{port}"
+    if kind == "granian":  # as deploy/systemd/portal.service runs it
+        return [
+            str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--blocking-threads", "1", "--backpressure", "64", "--no-ws",
+            "--log-level", "warning", "--working-dir", str(BENCH), module,
+        ]  # fmt: skip
+    gunicorn = [str(BIN / "gunicorn"), "--pythonpath", str(BENCH), "-w", str(workers), "-b", bind]
+    if kind == "gunicorn gthread":
+        gunicorn += ["-k", "gthread", "--threads", "4"]
+    return [*gunicorn, "--log-level", "warning", module]
+
+
+def serve(kind: str, module: str, env: dict[str, str], args, work: Path, cleanup: Cleanup, probe: str):
+    port = free_port()
+    log = work / f"{kind.replace(' ', '-')}-{module.replace(':', '-')}-{port}.log"
+    process = start(server_command(kind, module, port, args.workers), cleanup, log, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + probe, process, log)
+    return process, base
+
+
+def warm(url: str, header: str, wanted: str) -> None:
+    for _ in range(5):
+        status, headers, _ = fetch(url)
+        seen = {name.lower(): value for name, value in headers.items()}.get(header.lower())  # granian sends lower case
+        if status == 200 and seen == wanted:
+            return
+    sys.exit(f"{url}: {header} never became {wanted!r} ({status}, {seen})")
+
+
+def nginx_shipped(upstream: str, article: bytes, work: Path, cleanup: Cleanup):
+    """The shipped site config, rendered for a throw-away prefix; its static root holds the saved article."""
+    root = work / "site"
+    (root / "static").mkdir(parents=True)
+    (root / "static" / "article.html").write_bytes(article)
+    prefix = work / "ngx"
+    port = free_port()
+    subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "render_nginx.py"), "--standalone", str(prefix), "--root", str(root),
+         "--listen", f"127.0.0.1:{port}", "--upstream", upstream],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    conf = prefix / "nginx.conf"
+    conf.write_text("daemon off;\n" + conf.read_text())
+    process = start(["nginx", "-p", str(prefix), "-c", str(conf)], cleanup, prefix / "stdout.log")
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/static/article.html", process, prefix / "error.log")
+    return process, base
+
+
+def measure_rounds(targets: dict[str, tuple[str, int]], args: argparse.Namespace) -> dict[str, WrkResult]:
+    """Every target once per round, interleaved (a busy spell on the shared machine hits all alike); medians.
+    A run in which no request finished (wrk prints no latency) counts as 0 req/s, noted."""
+    runs: dict[str, list[WrkResult]] = {label: [] for label in targets}
+    for number in range(1, args.rounds + 1):
+        print(f"round {number} of {args.rounds}, load average {os.getloadavg()[0]:.2f}", flush=True)
+        for label, (url, group) in targets.items():
+            try:
+                result = wrk(url, group, args)
+            except (KeyError, AttributeError):
+                result = WrkResult(0.0, 0.0, 0.0, 0, "no request finished", 0.0)
+            runs[label].append(result)
+            note = f"  ({result.errors})" if result.errors else ""
+            print(f"  {label:<28} {result.rps:9.1f} req/s  p99 {result.p99_ms:7.2f} ms{note}", flush=True)
+    return {
+        label: WrkResult(
+            rps=statistics.median(r.rps for r in results),
+            p50_ms=statistics.median(r.p50_ms for r in results),
+            p99_ms=statistics.median(r.p99_ms for r in results),
+            requests=sum(r.requests for r in results),
+            errors="; ".join(r.errors for r in results if r.errors),
+            cpu_us=statistics.median(r.cpu_us for r in results),
+        )
+        for label, results in runs.items()
+    }
+
+
+def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} not found: apt-get install -y wrk nginx-light")
+    args.postgres = args.redis = False
+    env = prepare_backend(args, work, cleanup)
+    sync(env)
+    targets: dict[str, tuple[str, int]] = {}
+    granian_base = ""
+    for kind in ("gunicorn sync", "gunicorn gthread", "granian"):
+        hit, hit_base = serve(kind, "bench_wsgi:app", env, args, work, cleanup, "/bench/bare")
+        miss, miss_base = serve(kind, "bench_wsgi:app", {**env, "PORTAL_BENCH_PAGE_CACHE": "off"}, args, work,
+                                cleanup, "/bench/bare")  # fmt: skip
+        bare, bare_base = serve(kind, "bench_hello:app", env, args, work, cleanup, "/")
+        warm(hit_base + ARTICLE, "X-Cache", "hit")
+        targets[f"{kind}: cache hit"] = (hit_base + ARTICLE, hit.pid)
+        targets[f"{kind}: cache miss"] = (miss_base + ARTICLE, miss.pid)
+        targets[f"{kind}: bare Flask"] = (bare_base + "/", bare.pid)
+        if kind == "granian":
+            granian_base = hit_base
+    article = fetch(granian_base + ARTICLE)[2]
+    ngx, ngx_base = nginx_shipped(granian_base.removeprefix("http://"), article, work, cleanup)
+    warm(ngx_base + ARTICLE, "X-Cache-Status", "HIT")
+    targets["nginx: static file"] = (ngx_base + "/static/article.html", ngx.pid)
+    targets["nginx: cached article"] = (ngx_base + ARTICLE, ngx.pid)
+    print(f"article {ARTICLE}: {len(article):,} bytes; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
+    results = measure_rounds(targets, args)
+    report(results)
+
+
+def report(results: dict[str, WrkResult]) -> None:
+    """Ratios in req/s and, in brackets, in server CPU per request (which a busy shared machine moves less)."""
+    static = results["nginx: static file"]
+    print("\n| server | req/s | p99 ms | CPU us/req | x nginx static (CPU) | hit / bare Flask (CPU) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, r in results.items():
+        kind = label.split(":")[0]
+        versus_bare = ""
+        if label.endswith("cache hit"):
+            bare = results[f"{kind}: bare Flask"]
+            versus_bare = f"{ratio(r.rps, bare.rps)} ({ratio(bare.cpu_us, r.cpu_us)})"
+        print(
+            f"| {label} | {r.rps:,.0f} | {r.p99_ms:.2f} | {r.cpu_us:,.0f} "
+            f"| {ratio(r.rps, static.rps, 3)} ({ratio(static.cpu_us, r.cpu_us, 3)}) | {versus_bare} |"
+        )
+    cached = results["nginx: cached article"]
+    print(f"\ncached article through nginx: {ratio(cached.rps, static.rps, 3)} x nginx static (target >= 0.8)")
+    for kind in ("gunicorn sync", "gunicorn gthread", "granian"):
+        hit, bare = results[f"{kind}: cache hit"], results[f"{kind}: bare Flask"]
+        print(
+            f"{kind}: cache hit {ratio(hit.rps, static.rps, 3)} x nginx static (target >= 0.12), "
+            f"{ratio(hit.rps, bare.rps)} x bare Flask (target >= 1.0); in CPU per request "
+            f"{ratio(static.cpu_us, hit.cpu_us, 3)} and {ratio(bare.cpu_us, hit.cpu_us)}"
+        )
+
+
+def ratio(a: float, b: float, digits: int = 2) -> str:
+    return f"{a / b:.{digits}f}" if b else "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per URL and round (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds, median kept (default 3)")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of wrk before each measured run (default 1)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32, as in #18)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="workers per app server (default 2)")
+    args = parser.parse_args()
+    cleanup = Cleanup()
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
+    work = Path(tempfile.mkdtemp(prefix="bench-servers-"))
+    work.chmod(0o755)  # nginx workers run as an unprivileged user
+    cleanup.add("temp dir", lambda: shutil.rmtree(work, ignore_errors=True))
+    try:
+        run(args, work, cleanup)
+    finally:
+        cleanup.run()
+
+
+if __name__ == "__main__":
+    main()

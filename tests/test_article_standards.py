@@ -70,7 +70,6 @@ def test_sources_where_present_each_name_a_title_and_a_web_address(path):
         assert url.startswith(("https://", "http://")), f"{path}: source '{source.get('title')}' has no web address"
 
 
-@pytest.mark.xfail(strict=False, reason="articles branch adds sources")
 def test_every_article_file_lists_its_sources():
     missing = [f"{p.parent.name}/{p.name}" for p in language_files() if not front_matter(p).get("sources")]
     assert not missing, f"articles without sources: {missing}"

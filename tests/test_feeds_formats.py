@@ -159,7 +159,7 @@ def test_a_csv_without_the_needed_columns_or_not_in_utf8_is_refused_in_plain_wor
 def test_the_shipped_template_is_a_feed_we_read_and_not_a_partner_file(make_app, backend):
     from pathlib import Path
 
-    from portal.feeds.parse import parse_feed
+    from portal.feeds.formats import parse_feed
     from portal.feeds.sheet import COLUMNS
 
     template = Path(__file__).parents[1] / "content" / "partners" / "events-template.csv"
@@ -244,7 +244,8 @@ def test_feeds_try_on_a_page_with_broken_and_good_event_data_and_on_a_page_witho
 
 
 def test_the_new_formats_keep_to_the_item_cap_and_say_so():
-    from portal.feeds.parse import ParseLimits, parse_feed
+    from portal.feeds.formats import parse_feed
+    from portal.feeds.parse import ParseLimits
 
     limits = ParseLimits(max_items=1)
     for fixture, content_type in (

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.feeds.parse import ParseError, parse_feed
+from portal.feeds.formats import parse_feed
+from portal.feeds.parse import ParseError
 
 from .feeds_server import render_fixture
 

@@ -15,7 +15,8 @@ from portal.db import session_scope
 from portal.events.model import Event, FeedHealthNote, PartnerFeed
 from portal.feeds.cli import _feed_rows, refresh_feeds, refresh_one
 from portal.feeds.fetch import FetchResult, FetchSettings
-from portal.feeds.parse import OutOfTime, ParseLimits, parse_feed
+from portal.feeds.formats import parse_feed
+from portal.feeds.parse import OutOfTime, ParseLimits
 from portal.feeds.store import FeedOutcome, store_feed
 
 from .feeds_server import feed_server_fixture, render_fixture  # noqa: F401 (the feed_server fixture)

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.feeds.parse import OutOfTime, ParseError, ParseLimits, parse_feed
+from portal.feeds.formats import parse_feed
+from portal.feeds.parse import OutOfTime, ParseError, ParseLimits
 
 from .feeds_server import render_fixture
 

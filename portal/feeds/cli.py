@@ -16,7 +16,8 @@ from ..content import content_changed
 from ..db import session_scope
 from ..events.model import PartnerFeed
 from .fetch import FetchError, FetchSettings, fetch
-from .parse import FeedItem, ParsedFeed, ParseError, ParseLimits, parse_feed
+from .formats import parse_feed
+from .parse import FeedItem, ParsedFeed, ParseError, ParseLimits
 from .store import FeedOutcome, bounded_notes, note_summary, record_error, record_not_modified, store_feed
 
 feeds_cli = AppGroup("feeds", help="Fetch partner NGO feeds into events and news.")

@@ -1,6 +1,7 @@
 """Turn a fetched feed into plain dataclasses: RSS 2.0, Atom, RSS 1.0 (with the ``ev:`` event module) and iCalendar;
-:func:`parse_feed` also detects the formats read by their own modules: schema.org Event JSON-LD in a web
-page (``jsonld.py``), a CSV spreadsheet (``sheet.py``) and JSON Feed 1.1 (``jsonfeed.py``).
+the types and helpers every format shares. ``formats.parse_feed`` detects the format and calls its reader:
+these two, schema.org Event JSON-LD in a web page (``jsonld.py``), a CSV spreadsheet (``sheet.py``) and
+JSON Feed 1.1 (``jsonfeed.py``), each of which builds on this module (never the other way round).
 
 XML goes through feedparser, which decodes Big5/GB2312/UTF-8 from the XML
 declaration or the HTTP ``Content-Type`` and exposes the RSS 1.0 event module
@@ -254,34 +255,6 @@ def looks_like_ics(body: bytes, content_type: str = "", format_hint: str = "") -
     if "text/calendar" in content_type.lower():
         return True
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper() == b"BEGIN:VCALENDAR"
-
-
-def parse_feed(
-    body: bytes,
-    content_type: str = "",
-    format_hint: str = "",
-    now: datetime | None = None,
-    limits: ParseLimits | None = None,
-) -> ParsedFeed:
-    """Parse a feed body; raise ParseError when it is not a readable feed (OutOfTime past the deadline)."""
-    limits = limits or ParseLimits()
-    if body.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark, as Windows tools write
-        body = body[3:]
-    if not body.strip():
-        raise ParseError("not-a-feed", "The address returned an empty page, not a feed.")
-    if looks_like_ics(body, content_type, format_hint):
-        return parse_ics(body, content_type, now=now, limits=limits)
-    from .jsonfeed import looks_like_json_feed, parse_json_feed
-    from .jsonld import looks_like_html, parse_jsonld
-    from .sheet import looks_like_csv, parse_csv
-
-    if looks_like_json_feed(body, content_type, format_hint):
-        return parse_json_feed(body, limits=limits)
-    if looks_like_csv(body, content_type, format_hint):
-        return parse_csv(body, content_type, limits=limits)
-    if format_hint == "jsonld" or (not format_hint and looks_like_html(body, content_type)):
-        return parse_jsonld(body, content_type, limits=limits)
-    return parse_xml(body, content_type, limits=limits)
 
 
 # --- RSS / Atom / RDF ------------------------------------------------------------------

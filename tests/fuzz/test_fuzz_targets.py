@@ -26,7 +26,8 @@ from portal.content import ContentError, split_front_matter
 from portal.db import session_scope
 from portal.events.model import Partner, PartnerFeed
 from portal.feeds.fetch import FetchResult
-from portal.feeds.parse import ParseError, parse_feed
+from portal.feeds.formats import parse_feed
+from portal.feeds.parse import ParseError
 from portal.feeds.store import FeedOutcome, store_feed
 
 SECONDS = float(os.environ.get("PORTAL_FUZZ_SECONDS", "10"))

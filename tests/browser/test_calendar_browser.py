@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.cache import TEXT_SIZES
+from portal.pages import TEXT_SIZES
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hk"])
@@ -15,7 +15,8 @@ def test_the_month_heading_is_never_split(live_server, browser, lang):
         context.add_cookies([{"name": "textsize", "value": size, "url": live_server.url}])
         page = context.new_page()
         page.goto(f"{live_server.url}/{lang}/events/calendar")
-        assert page.evaluate("document.documentElement.className") == f"text-{size}"
+        root = float(TEXT_SIZES[size].rstrip("%")) / 100 * 16  # /text-size.css applies the cookie's size
+        assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == root, size
         month = page.locator(".ev-calendar caption .ev-month-name")
         assert month.evaluate("e => e.getClientRects().length") == 1, (size, month.inner_text())
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, size

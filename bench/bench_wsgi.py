@@ -28,7 +28,7 @@ from portal import create_app
 from portal.cache import PageCacheMiddleware
 
 instance = os.environ.get("PORTAL_BENCH_INSTANCE")
-app = create_app({"INSTANCE_PATH": instance} if instance else None)
+app = create_app({"INSTANCE_PATH": instance, "DATABASE_UPGRADE_ON_START": True} if instance else None)
 
 
 @app.get("/bench/bare")

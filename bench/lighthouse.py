@@ -42,6 +42,7 @@ def serve(work: Path) -> tuple[object, str]:
     app = create_app({
         "INSTANCE_PATH": str(work), "DATABASE_URL": f"sqlite:///{work / 'lighthouse.sqlite3'}", "REDIS_URL": None,
         "CACHE_DIR": str(work / "cache"), "CONTENT_DIR": str(ROOT / "content"), "SECRET_KEY": "lighthouse",
+        "DATABASE_UPGRADE_ON_START": True,
     })  # fmt: skip
     sync_content(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)

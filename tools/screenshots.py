@@ -47,6 +47,7 @@ def serve(instance: Path):
             "REDIS_URL": None,
             "CACHE_DIR": str(instance / "cache"),
             "CONTENT_DIR": str(ROOT / "content"),
+            "DATABASE_UPGRADE_ON_START": True,
             "SECRET_KEY": "screenshots",
         }
     )

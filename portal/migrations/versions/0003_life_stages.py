@@ -1,5 +1,8 @@
 """Life stages (portal/stages): one row per stage of content/stages.yml, written by ``flask content sync``.
 
+A database where the table is already there (a development copy made with ``create_all`` before
+migrations existed) is left as it is.
+
 Revision ID: 0003_life_stages
 Revises: 0002_article_sources
 """
@@ -14,6 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if sa.inspect(op.get_bind()).has_table("life_stage"):
+        return
     op.create_table(
         "life_stage",
         sa.Column("key", sa.String(length=60), nullable=False),

@@ -62,7 +62,7 @@ def test_real_content_passes_the_check(app):
         ("tags: [communication, young-children]", "tags: [communication, nonsense-tag]", 5, "nonsense-tag"),
         ("summary: Short", "summary: [unclosed", 3, "brackets [ ] or { } are not closed"),
         ("featured: true", "featured: true\ncolour: blue", 10, "colour"),
-        ("See also [pictures](../pictures/en.md)", "See also [x](../no-such-article/en.md)", 13, "no-such-article"),
+        ("See also [pictures](../pictures/en.md)", "See also [x](../no-such-article/en.md)", 16, "no-such-article"),
     ],
 )
 def test_check_names_file_and_line_and_fails(site, content, old, new, line, message):

@@ -27,8 +27,16 @@ SBHK_PAGES = (
     "|articles/family-services-in-your-language"
 )
 ANY = "*"  # a vague word: any result will do, but there must be one
-BABY_PAGES = "articles/couples-after-a-new-baby|articles/expecting-a-baby|articles/the-first-weeks-with-a-newborn"
-OLDER_PEOPLE = "articles/caring-for-a-parent-with-dementia|articles/planning-later-life-care-with-a-parent"
+# Broad need words may land on the life stage's page (issue 17), which gathers that stage's articles and help.
+BABY_PAGES = (
+    "articles/couples-after-a-new-baby|articles/expecting-a-baby|articles/the-first-weeks-with-a-newborn"
+    "|stages/expecting-and-new-baby"
+)
+OLDER_PEOPLE = (
+    "articles/caring-for-a-parent-with-dementia|articles/planning-later-life-care-with-a-parent"
+    "|stages/caring-for-older-parents"
+)
+YOUNG_CHILDREN = "articles/calm-limits-for-young-children|stages/young-children"
 SHA_TIN_CENTRES = "|".join(f"centres/swd-{key}" for key in ("shatin-north", "sha-tin-south", "ma-on-shan-north",
                                                              "ma-on-shan-south"))  # fmt: skip
 
@@ -72,7 +80,7 @@ TABLE = [
     ("zh-hk", "虐老", True, None),
     ("zh-hk", "虐待长者", True, "help#hotline-cease-18281|articles/when-home-is-not-safe"),
     # Colloquial Cantonese and formal Chinese, through the thesaurus.
-    ("zh-hk", "湊仔", False, "articles/calm-limits-for-young-children"),
+    ("zh-hk", "湊仔", False, YOUNG_CHILDREN),
     ("zh-hk", "湊B", False, "articles/calm-limits-for-young-children"),
     ("zh-hk", "老人家", False, OLDER_PEOPLE),
     ("zh-hk", "錢銀", False, MONEY_PAGES),
@@ -84,12 +92,12 @@ TABLE = [
     ("zh-hk", "瞓唔着", False, "articles/sleep-and-stress-for-busy-parents"),
     ("zh-hk", "打機", False, "articles/teenagers-and-screens"),
     ("zh-hk", "嗌交", False, "articles/disagreeing-without-hurting|articles/separating-and-co-parenting"),
-    ("zh-hk", "细路", False, "articles/calm-limits-for-young-children"),
+    ("zh-hk", "细路", False, YOUNG_CHILDREN),
     ("zh-hk", "欠債", False, "articles/getting-on-top-of-debt|articles/talking-about-money-worries"),
     ("zh-hk", "BB", False, BABY_PAGES),
     ("zh-hk", "社署", False, "help#hotline-swd-hotline|articles/calling-the-swd-hotline"),
     # English synonyms and abbreviations.
-    ("en", "divorce", False, "articles/separating-and-co-parenting"),
+    ("en", "divorce", False, "articles/separating-and-co-parenting|stages/separating-and-co-parenting"),
     ("en", "CSSA", False, "articles/getting-on-top-of-debt|help#hotline-swd-hotline"),
     ("en", "綜援", False, "articles/getting-on-top-of-debt|help#hotline-swd-hotline"),
     ("en", "alzheimers", False, "articles/caring-for-a-parent-with-dementia"),

@@ -41,6 +41,8 @@ ALLOWED_NAMES = (
     "cookie", "Cookie",
     # The finder's example of a district typed in English.
     "Tuen Mun",
+    # What Hong Kong schools and parents call special educational needs, in Chinese text too (SEN 學生).
+    "SEN",
 )  # fmt: skip
 # Not words: addresses and site names (a citation of a site we have no name for reads "documents.pub"),
 # authors and journals cited inside Chinese text (「Chau 等，Kaohsiung J Med Sci 1991」), and an English
@@ -66,6 +68,7 @@ def pages(tmp_path_factory):
             "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
             "REDIS_URL": None,
             "CACHE_DIR": str(instance / "cache"),
+            "DATABASE_UPGRADE_ON_START": True,  # the schema by the migrations, as every site gets it
         }
     )
     sync_content(app)

@@ -11,7 +11,7 @@ from .conftest import describe
 
 WORDS = {
     "en": {"next": "Next", "result": "See my result", "alone": "You do not have to carry this alone"},
-    "zh-hk": {"next": "下一頁", "result": "查看我的結果", "alone": "你不需要獨自承受"},
+    "zh-hk": {"next": "下一題", "result": "查看我的結果", "alone": "你不需要獨自承受"},
 }
 
 

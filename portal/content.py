@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import yaml
 from flask import Flask, current_app
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime, utcnow
@@ -524,3 +524,30 @@ class FileTracker:
         if path not in self._rows and path in self.known:
             self._rows[path] = self.session.get(ContentFile, path)
         return self._rows.get(path)
+
+
+def replace_table_from_file(
+    session: Session, source: str, shown: str, digest: str, parse: Callable[[], list[dict[str, Any]]], model: type
+) -> SyncReport:
+    """The sync of a source that is one editor file read into one table (the hotlines, the life stages).
+
+    Skipped when ``digest`` is unchanged; otherwise ``parse()`` gives the rows and the table is replaced. A file
+    that does not read keeps its last good rows online and its problems are reported (``path:line``).
+    """
+    report = SyncReport(source)
+    tracker = FileTracker(session, source)
+    if tracker.is_unchanged(shown, digest):
+        report.unchanged = 1
+        return report
+    try:
+        with reading(shown):
+            rows = parse()
+    except ContentError as exc:
+        report.problems += exc.problems
+        tracker.record_error(shown, digest, exc.problems)
+        return report
+    session.execute(delete(model))
+    session.add_all(model(**row) for row in rows)
+    tracker.record_ok(shown, digest)
+    report.updated = 1
+    return report

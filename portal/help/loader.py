@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..content import (
     ContentError,
-    FileTracker,
     Problem,
     Progress,
     SyncReport,
@@ -20,6 +18,7 @@ from ..content import (
     read_text,
     reading,
     relative,
+    replace_table_from_file,
 )
 from ..i18n import N_
 from .model import Hotline
@@ -94,24 +93,8 @@ class HotlineSource:
         return []
 
     def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
-        report = SyncReport(self.name)
         progress(1)
         path = _path(content_dir)
         shown = relative(path, content_dir)
         digest = file_hash(path.read_bytes()) if path.exists() else ""
-        tracker = FileTracker(session, self.name)
-        if tracker.is_unchanged(shown, digest):
-            report.unchanged = 1
-            return report
-        try:
-            with reading(shown):
-                rows = parse_hotlines(content_dir)
-        except ContentError as exc:
-            report.problems += exc.problems
-            tracker.record_error(shown, digest, exc.problems)
-            return report
-        session.execute(delete(Hotline))
-        session.add_all(Hotline(**row) for row in rows)
-        tracker.record_ok(shown, digest)
-        report.updated = 1
-        return report
+        return replace_table_from_file(session, self.name, shown, digest, lambda: parse_hotlines(content_dir), Hotline)

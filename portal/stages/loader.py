@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..content import (
     YAML_LOADER,
     ContentError,
-    FileTracker,
     Problem,
     Progress,
     SyncReport,
@@ -28,6 +26,7 @@ from ..content import (
     read_text,
     reading,
     relative,
+    replace_table_from_file,
 )
 from ..i18n import N_
 from .model import Stage
@@ -190,7 +189,6 @@ class StageSource:
         return []
 
     def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
-        report = SyncReport(self.name)
         progress(1)
         path = stages_path(content_dir)
         shown = relative(path, content_dir)
@@ -198,19 +196,4 @@ class StageSource:
         others = [content_dir / "tags.yml", content_dir / "hotlines.yml"]
         digest = file_hash(*(p.read_bytes() if p.exists() else b"" for p in [path, *others]),
                            *sorted(known_ids(content_dir)["selfchecks"] or ()))  # fmt: skip
-        tracker = FileTracker(session, self.name)
-        if tracker.is_unchanged(shown, digest):
-            report.unchanged = 1
-            return report
-        try:
-            with reading(shown):
-                rows = parse_stages(content_dir)
-        except ContentError as exc:
-            report.problems += exc.problems
-            tracker.record_error(shown, digest, exc.problems)
-            return report
-        session.execute(delete(Stage))
-        session.add_all(Stage(**row) for row in rows)
-        tracker.record_ok(shown, digest)
-        report.updated = 1
-        return report
+        return replace_table_from_file(session, self.name, shown, digest, lambda: parse_stages(content_dir), Stage)

@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PO := translations/zh_Hant_HK/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
+# The Simplified catalogue is generated from the Traditional one (tools/simplified_catalogue.py), never edited.
+HANS_PO := translations/zh_Hans_HK/LC_MESSAGES/messages.po
+HANS_MO := $(HANS_PO:.po=.mo)
 export FLASK_APP := wsgi
 
 .PHONY: run test install migrate lock translations compile-translations check sync preview lint bench fuzz screenshots clean
@@ -31,10 +34,13 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --no-header \
 	  --annotation-style line $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
-$(MO): $(PO) $(STAMP)
+$(HANS_PO): $(PO) content/zh-cn-terms.yml portal/simplified.py tools/simplified_catalogue.py $(STAMP)
+	$(BIN)/python tools/simplified_catalogue.py
+
+$(MO) $(HANS_MO) &: $(PO) $(HANS_PO) $(STAMP)
 	$(BIN)/pybabel compile --statistics -d translations
 
-compile-translations: $(MO)
+compile-translations: $(MO) $(HANS_MO)
 
 ## make run: install, compile translations, load content, serve http://127.0.0.1:5000
 run: install compile-translations migrate
@@ -46,11 +52,13 @@ test: install compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make translations: extract UI strings, update the catalogue, fill it from
-## translations/zh_Hant_HK/strings/*.yml (the Chinese texts live there), compile it
+## translations/zh_Hant_HK/strings/*.yml (the Chinese texts live there), generate the Simplified
+## catalogue from it, compile both
 translations: install
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k N_ -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 	$(BIN)/python tools/po_fill.py
+	$(BIN)/python tools/simplified_catalogue.py
 	$(BIN)/pybabel compile --statistics -d translations
 
 ## make check: every problem as path:line, then the summary. Rejected files (exit 1) are the

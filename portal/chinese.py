@@ -117,3 +117,9 @@ def script_key(text: str) -> str:
     that OpenCC keeps apart in Traditional, 啟德 and 啓德 (both 启德).
     """
     return text.translate(_tables().to_simplified)
+
+
+def traditional_chars(text: str) -> list[str]:
+    """The characters of ``text`` that Simplified writes otherwise (這, 們, 會…), in order, repeats kept."""
+    table = _tables().to_simplified
+    return [ch for ch in text if ord(ch) in table]

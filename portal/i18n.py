@@ -1,8 +1,14 @@
 """Languages: URL prefixes, Babel locales, negotiation and hreflang links.
 
-Every page lives under ``/en/…`` or ``/zh-hk/…``. The URL code is the source
-of truth for the page language; the ``lang`` cookie only remembers the last
-language a visitor read, so that ``/`` sends them back to it.
+Every page lives under ``/en/…``, ``/zh-hk/…`` or ``/zh-cn/…``. The URL code is
+the source of truth for the page language; the ``lang`` cookie only remembers
+the last language a visitor read, so that ``/`` sends them back to it.
+
+Editors write two languages (``WRITTEN_LANGUAGES``: English and Traditional
+Chinese). The third edition, Simplified Chinese, is made from the Traditional
+one by ``portal/simplified.py`` when content is synced, feeds refreshed and the
+catalogue compiled, so ``written_lang("zh-cn")`` is ``"zh-hk"``: loaders loop
+over the written languages, views over the served ones.
 """
 
 from __future__ import annotations
@@ -26,16 +32,24 @@ class Language:
     locale: str  # Babel locale
     html_lang: str  # BCP 47 tag for <html lang> and hreflang
     label: str  # its own name, shown in the toggle
+    hreflang: str  # the tag search engines are given in <link rel="alternate" hreflang>
+    made_from: str | None = None  # the written language an edition is generated from
 
 
 LANGUAGES: dict[str, Language] = {
-    "en": Language("en", "en_HK", "en-HK", "English"),
-    "zh-hk": Language("zh-hk", "zh_Hant_HK", "zh-Hant-HK", "繁體中文"),
+    "en": Language("en", "en_HK", "en-HK", "English", "en-HK"),
+    "zh-hk": Language("zh-hk", "zh_Hant_HK", "zh-Hant-HK", "繁體中文", "zh-Hant-HK"),
+    "zh-cn": Language("zh-cn", "zh_Hans_HK", "zh-Hans-HK", "简体中文", "zh-Hans", made_from="zh-hk"),
 }
 DEFAULT_LANG = "en"
-# Other codes people type or links carry for Traditional Chinese: moved permanently to /zh-hk/. (/zh-cn/ is
-# left for a future Simplified edition.)
-CHINESE_ALIASES = frozenset({"zh", "zh-tw", "zh-hant"})
+SIMPLIFIED = "zh-cn"
+# The languages editors write and loaders read (content/…/en.md and zh-hk.md, name_en and name_zh, …).
+WRITTEN_LANGUAGES: tuple[str, ...] = tuple(code for code, language in LANGUAGES.items() if not language.made_from)
+CHINESE = frozenset({"zh-hk", "zh-cn"})
+# Other codes people type or links carry for a Chinese edition: moved permanently to it.
+CHINESE_ALIASES = {"zh": "zh-hk", "zh-tw": "zh-hk", "zh-hant": "zh-hk", "zh-hans": "zh-cn", "zh-sg": "zh-cn"}
+# Accept-Language tags (lower case, by prefix) for the Simplified edition; any other zh* or yue* tag is Traditional.
+SIMPLIFIED_TAGS = ("zh-cn", "zh-hans", "zh-sg", "zh-my")
 LANG_COOKIE = "lang"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -59,6 +73,15 @@ def _catalogue(locale: str) -> support.NullTranslations:
     return support.Translations.load(str(TRANSLATIONS_DIR), [locale])
 
 
+def written_lang(lang: str) -> str:
+    """The language the text of an edition is written in: zh-hk for the Simplified edition, else itself."""
+    return (LANGUAGES[lang].made_from or lang) if lang in LANGUAGES else lang
+
+
+def is_chinese(lang: str) -> bool:
+    return lang in CHINESE
+
+
 def translate(lang: str, message: str) -> str:
     """``message`` in ``lang``, without a request or app context (for text stored per language, e.g. the
     search index, written by ``flask content sync``)."""
@@ -68,7 +91,7 @@ def translate(lang: str, message: str) -> str:
 class LangConverter(BaseConverter):
     """Matches only the language codes we serve, so /fr/… is a 404, not a crash."""
 
-    regex = "(?:en|zh-hk)"
+    regex = "(?:en|zh-hk|zh-cn)"
 
 
 def current_lang() -> str:
@@ -80,7 +103,14 @@ def current_language() -> Language:
 
 
 def other_lang(code: str | None = None) -> str:
-    return "zh-hk" if (code or current_lang()) == "en" else "en"
+    """The other written language: the one a page falls back to (English for both Chinese editions)."""
+    return "en" if is_chinese(code or current_lang()) else "zh-hk"
+
+
+def other_langs(code: str | None = None) -> list[str]:
+    """Every served language but this one, in the toggle's order."""
+    code = code or current_lang()
+    return [other for other in LANGUAGES if other != code]
 
 
 def guess_lang_from_path(path: str) -> str | None:
@@ -92,12 +122,16 @@ def negotiate_lang(accept_language: str | None, cookie: str | None) -> str:
     """Pick the visitor's language: a remembered choice wins, then Accept-Language.
 
     Tags are read in order of preference; the first Chinese (``zh*``) or
-    Cantonese (``yue*``) tag means Chinese, the first English tag English,
-    other languages are passed over; nothing usable means English.
+    Cantonese (``yue*``) tag means Chinese: Simplified for zh-CN, zh-Hans,
+    zh-SG and zh-MY, Traditional (the Hong Kong edition) for any other; the
+    first English tag English; other languages are passed over; nothing
+    usable means English.
     """
     if cookie in LANGUAGES:
         return cookie
     for tag in _tags_by_preference(accept_language or ""):
+        if tag.startswith(SIMPLIFIED_TAGS):
+            return SIMPLIFIED
         if tag.startswith(("zh", "yue")):
             return "zh-hk"
         if tag.startswith("en"):
@@ -138,8 +172,8 @@ def path_in_lang(code: str, path: str | None = None, query: bytes | None = None)
 # How pieces of text meet in each language: English puts a space between a label and its value or between
 # two sentences and writes (brackets); Chinese full-width marks carry their own space (「服務時間：24 小時」,
 # 「（香港時間）」), so a space there would show as a gap.
-JOINS = {"en": " ", "zh-hk": ""}
-BRACKETS = {"en": ("(", ")"), "zh-hk": ("（", "）")}
+JOINS = {"en": " ", "zh-hk": "", "zh-cn": ""}
+BRACKETS = {"en": ("(", ")"), "zh-hk": ("（", "）"), "zh-cn": ("（", "）")}
 
 
 def join_text(*parts: object) -> Markup:
@@ -168,12 +202,14 @@ def configure_i18n(app: Flask) -> None:
 
     @app.before_request
     def redirect_chinese_aliases():
-        """/zh/…, /zh-tw/… and /zh-hant/… (any case): 301 to the same path and query under /zh-hk/."""
+        """/zh/…, /zh-tw/… and /zh-hant/… (any case): 301 to the same path and query under /zh-hk/;
+        /zh-hans/… and /zh-sg/… to /zh-cn/."""
         first, _, rest = request.path.lstrip("/").partition("/")
-        if first.lower() not in CHINESE_ALIASES:
+        edition = CHINESE_ALIASES.get(first.lower())
+        if edition is None:
             return None
         query = request.query_string.decode("latin-1")
-        target = "/zh-hk/" + quote(rest, safe="/:@!$&'()*+,;=-._~")  # a typed line break stays escaped
+        target = f"/{edition}/" + quote(rest, safe="/:@!$&'()*+,;=-._~")  # a typed line break stays escaped
         return redirect(target + (f"?{query}" if query else ""), code=301)
 
     @app.url_value_preprocessor
@@ -194,6 +230,7 @@ def configure_i18n(app: Flask) -> None:
             "lang": current_lang(),
             "language": current_language(),
             "other_lang": other_lang(),
+            "other_langs": other_langs(),
             "path_in_lang": path_in_lang,
             "join_text": join_text,
             "bracketed": bracketed,

@@ -27,8 +27,8 @@ def absolute_url(path: str) -> str:
 
 
 def alternate_links() -> list[tuple[str, str]]:
-    """(hreflang, absolute URL) for both languages and x-default (the English page)."""
-    links = [(lang.html_lang, absolute_url(path_in_lang(code))) for code, lang in LANGUAGES.items()]
+    """(hreflang, absolute URL) for every language and x-default (the English page)."""
+    links = [(lang.hreflang, absolute_url(path_in_lang(code))) for code, lang in LANGUAGES.items()]
     links.append(("x-default", absolute_url(path_in_lang("en"))))
     return links
 

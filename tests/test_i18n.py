@@ -23,7 +23,12 @@ PO = PROJECT_ROOT / "translations/zh_Hant_HK/LC_MESSAGES/messages.po"
     [
         ("zh-HK,zh;q=0.9,en;q=0.8", "zh-hk"),
         ("zh-TW", "zh-hk"),
-        ("zh-CN,zh;q=0.9", "zh-hk"),
+        ("zh-CN,zh;q=0.9", "zh-cn"),
+        ("zh-Hans-CN,zh;q=0.9", "zh-cn"),
+        ("zh-SG", "zh-cn"),
+        ("en;q=0.5,zh-Hans;q=0.8", "zh-cn"),
+        ("zh-Hant", "zh-hk"),
+        ("zh", "zh-hk"),
         ("yue-Hant-HK", "zh-hk"),
         ("en-GB,en;q=0.9", "en"),
         ("fr-FR,fr;q=0.9", "en"),
@@ -76,12 +81,36 @@ def toggle_target(html: str) -> str:
         ("/en/articles/?page=1", "en-HK", "/zh-hk/articles/?page=1"),
         ("/zh-hk/help", "zh-Hant-HK", "/en/help"),
         ("/en/articles/category/parenting", "en-HK", "/zh-hk/articles/category/parenting"),
+        ("/zh-cn/help", "zh-Hans-HK", "/en/help"),
     ],
 )
 def test_every_page_has_lang_and_a_toggle_to_the_same_page(client, path, lang_attr, toggle):
     html = client.get(path).get_data(as_text=True)
     assert f'<html lang="{lang_attr}"' in html
     assert toggle_target(html) == toggle
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/events?district=sha-tin", "/zh-hk/events?district=sha-tin", "/zh-cn/events?district=sha-tin"]
+)
+def test_the_switch_offers_the_two_other_languages_for_the_same_page_and_query(client, path):
+    html = client.get(path).get_data(as_text=True)
+    own = path.split("/")[1]
+    links = [unescape(href) for href in re.findall(r'class="lang-toggle" href="([^"]+)"', html)]
+    labels = re.findall(r'class="lang-toggle"[^>]*>([^<]+)</a>', html)
+    others = [code for code in ("en", "zh-hk", "zh-cn") if code != own]
+    assert labels == [{"en": "English", "zh-hk": "繁體中文", "zh-cn": "简体中文"}[code] for code in others]
+    for code, href in zip(others, links, strict=True):
+        url = urlsplit(href)
+        assert url.path == f"/language/{code}"
+        assert parse_qs(url.query)["next"] == [f"/{code}/events?district=sha-tin"]
+
+
+@pytest.mark.parametrize(("typed", "edition"), [("zh-hans", "zh-cn"), ("ZH-SG", "zh-cn"), ("zh-tw", "zh-hk")])
+def test_codes_people_type_for_a_chinese_edition_move_to_it(client, typed, edition):
+    response = client.get(f"/{typed}/help?x=1")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/{edition}/help?x=1"
 
 
 def test_toggle_on_a_404_keeps_the_path(client):
@@ -91,7 +120,7 @@ def test_toggle_on_a_404_keeps_the_path(client):
 
 def test_hreflang_alternates_keep_the_parameters_a_page_reads_and_drop_junk(client):
     html = client.get("/zh-hk/events?district=sha-tin&utm_source=x").get_data(as_text=True)
-    for hreflang, lang in (("en-HK", "en"), ("zh-Hant-HK", "zh-hk"), ("x-default", "en")):
+    for hreflang, lang in (("en-HK", "en"), ("zh-Hant-HK", "zh-hk"), ("zh-Hans", "zh-cn"), ("x-default", "en")):
         href = f"http://portal.test/{lang}/events?district=sha-tin"
         assert f'<link rel="alternate" hreflang="{hreflang}" href="{href}">' in html
     assert "utm_source" not in html  # junk parameters never reach a (cacheable) page
@@ -99,7 +128,7 @@ def test_hreflang_alternates_keep_the_parameters_a_page_reads_and_drop_junk(clie
 
 def test_unknown_language_prefix_is_404(client):
     assert client.get("/fr/").status_code == 404
-    assert client.get("/zh-cn/articles/").status_code == 404
+    assert client.get("/zh-sc/articles/").status_code == 404
 
 
 def test_ui_strings_are_translated_in_chinese_pages(client):

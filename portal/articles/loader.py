@@ -44,7 +44,7 @@ from ..content import (
     relative,
     split_front_matter,
 )
-from ..i18n import LANGUAGES, N_
+from ..i18n import N_, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import Schedule, hong_kong_date, publication_moment
 from .model import Article, Category, Tag
@@ -116,7 +116,7 @@ def load_vocabulary(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
             problems.append(Problem(shown, 1, message, params={"number": position + 1}))
             continue
         labels = {}
-        for lang in LANGUAGES:
+        for lang in WRITTEN_LANGUAGES:
             entry = item.get(lang)
             if not isinstance(entry, dict) or not entry.get("name"):
                 line = find_line(read_text(cat_path, shown), f"id: {key}")
@@ -133,12 +133,12 @@ def load_vocabulary(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
     except ContentError as exc:
         return vocab, problems + exc.problems
     for key, labels in (tags or {}).items():
-        if not isinstance(labels, dict) or not all(labels.get(lang) for lang in LANGUAGES):
+        if not isinstance(labels, dict) or not all(labels.get(lang) for lang in WRITTEN_LANGUAGES):
             line = field_line(read_text(tag_path, shown), str(key))
             message = N_("tag '%(tag)s' needs a label for en and zh-hk")
             problems.append(Problem(shown, line, message, params={"tag": key}))
             continue
-        vocab.tags[str(key)] = {lang: str(labels[lang]) for lang in LANGUAGES}
+        vocab.tags[str(key)] = {lang: str(labels[lang]) for lang in WRITTEN_LANGUAGES}
     return vocab, problems
 
 
@@ -163,15 +163,15 @@ def discover(content_dir: Path) -> tuple[list[ArticleFile], list[Problem]]:
         for file_name in sorted(os.listdir(folder)):
             stem, suffix = os.path.splitext(file_name)
             shown = f"{shown_folder}/{file_name}"
-            if suffix == ".md" and stem in LANGUAGES:
+            if suffix == ".md" and stem in WRITTEN_LANGUAGES:
                 found.append(ArticleFile(name, stem, folder / file_name, shown))
                 languages.append(stem)
             elif suffix == ".md":
                 problems.append(Problem(shown, 1, N_("not a language file: name it en.md or zh-hk.md")))
         if not languages:
             problems.append(Problem(shown_folder, 1, N_("no en.md or zh-hk.md in this article folder")))
-        elif len(languages) < len(LANGUAGES):
-            missing = next(code for code in LANGUAGES if code not in languages)
+        elif len(languages) < len(WRITTEN_LANGUAGES):
+            missing = next(code for code in WRITTEN_LANGUAGES if code not in languages)
             problems.append(
                 Problem(
                     f"{shown_folder}/{languages[0]}.md",
@@ -533,7 +533,7 @@ class ArticleSource:
         rejected: dict[tuple[str, str], list[Problem]] = {}
         for slug in sorted({slug for slug, _lang in parsed}):
             facts, checked = {}, set()
-            for lang in LANGUAGES:
+            for lang in WRITTEN_LANGUAGES:
                 if (slug, lang) in parsed:
                     facts[lang] = shared_facts(parsed[(slug, lang)][1])
                     checked.add(lang)

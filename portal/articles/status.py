@@ -15,7 +15,7 @@ from flask import current_app
 
 from ..cli import content_cli, editor_lang, lang_option, say
 from ..content import ContentError, as_date, read_text, split_front_matter
-from ..i18n import LANGUAGES, N_, translate
+from ..i18n import N_, WRITTEN_LANGUAGES, translate
 from .loader import discover, today_hk
 
 
@@ -41,7 +41,10 @@ def article_statuses(content_dir: Path) -> list[ArticleStatus]:
     rows: dict[str, ArticleStatus] = {}
     for item in discover(content_dir)[0]:
         row = rows.setdefault(
-            item.slug, ArticleStatus(item.slug, dict.fromkeys(LANGUAGES, False), dict.fromkeys(LANGUAGES), None, [])
+            item.slug,
+            ArticleStatus(
+                item.slug, dict.fromkeys(WRITTEN_LANGUAGES, False), dict.fromkeys(WRITTEN_LANGUAGES), None, []
+            ),
         )
         row.languages[item.lang] = True
         try:

@@ -39,7 +39,7 @@ from ..content import (
     split_front_matter,
 )
 from ..districts import parse_districts
-from ..i18n import LANGUAGES, N_
+from ..i18n import N_, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import ALL_LANGUAGES, Schedule, publication_moment
 from .facts import LANGUAGES as LANGUAGE_CODES
@@ -181,7 +181,7 @@ def parse_partner(path: Path, content_dir: Path, districts: set[str]) -> dict[st
         if hint not in FEED_FORMATS:
             message = N_("feed format '%(format)s' is not one of rss, atom, rdf, ics, jsonld, csv, json")
             problems.append(Problem(shown, line, message, params={"format": hint}))
-        if lang not in ("", *LANGUAGES):
+        if lang not in ("", *WRITTEN_LANGUAGES):
             problems.append(Problem(shown, line, N_("feed lang '%(lang)s' must be en or zh-hk"), params={"lang": lang}))
         if district and districts and district not in districts:
             message = N_("unknown district '%(district)s' (see content/districts.yml)")
@@ -222,7 +222,7 @@ def discover(content_dir: Path) -> tuple[list[EventFolder], list[Problem]]:
             message = N_("folder name: lowercase letters, digits, hyphens")
             problems.append(Problem(relative(folder, content_dir), 1, message))
             continue
-        files = {lang: folder / f"{lang}.md" for lang in LANGUAGES if (folder / f"{lang}.md").is_file()}
+        files = {lang: folder / f"{lang}.md" for lang in WRITTEN_LANGUAGES if (folder / f"{lang}.md").is_file()}
         if not files:
             message = N_("no en.md or zh-hk.md in this event folder")
             problems.append(Problem(relative(folder, content_dir), 1, message))

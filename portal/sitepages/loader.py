@@ -39,7 +39,7 @@ from ..content import (
     relative,
     split_front_matter,
 )
-from ..i18n import LANGUAGES, N_
+from ..i18n import N_, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from .model import PAGES, SiteContact, SitePage
 
@@ -140,13 +140,13 @@ def discover(content_dir: Path) -> Layout:
         languages = []
         for file_name in sorted(os.listdir(root / name)):
             stem, suffix = os.path.splitext(file_name)
-            if suffix == ".md" and stem in LANGUAGES:
+            if suffix == ".md" and stem in WRITTEN_LANGUAGES:
                 layout.pages.append(PageFile(name, stem, root / name / file_name, f"{shown_folder}/{file_name}"))
                 languages.append(stem)
             elif suffix == ".md":
                 message = N_("not a language file: name it en.md or zh-hk.md")
                 layout.problems.append(Problem(f"{shown_folder}/{file_name}", 1, message))
-        for missing in (code for code in LANGUAGES if code not in languages):
+        for missing in (code for code in WRITTEN_LANGUAGES if code not in languages):
             if languages:
                 message = N_("unpaired: no %(missing)s.md yet; /%(missing)s/%(page)s shows the %(present)s version "
                              "with a notice")  # fmt: skip
@@ -296,7 +296,7 @@ def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]
     email = email.strip()
     expect = data.get("expect")
     if not isinstance(expect, dict) or not all(
-        isinstance(expect.get(code), str) and expect[code].strip() for code in LANGUAGES
+        isinstance(expect.get(code), str) and expect[code].strip() for code in WRITTEN_LANGUAGES
     ):
         problems.append(
             Problem(

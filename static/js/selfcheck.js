@@ -155,12 +155,13 @@
       }
     });
 
-    // The language toggle on a form the server sent back points at the result URL, which only
-    // knows POST: send it to the questions in the other language, where the answers are restored.
-    var toggle = document.querySelector(".lang-toggle");
-    if (toggle && /\/result$/.test(toggle.getAttribute("href"))) {
-      toggle.setAttribute("href", toggle.getAttribute("href").replace(/\/result$/, "/questions"));
-    }
+    // The language links on a form the server sent back point at the result URL, which only
+    // knows POST: send them to the questions in the other language, where the answers are restored.
+    Array.prototype.forEach.call(document.querySelectorAll(".lang-toggle"), function (toggle) {
+      if (/\/result$/.test(toggle.getAttribute("href"))) {
+        toggle.setAttribute("href", toggle.getAttribute("href").replace(/\/result$/, "/questions"));
+      }
+    });
 
     show(current, false);
     checkCrisis();

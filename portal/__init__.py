@@ -2,7 +2,7 @@
 
 ``create_app`` is a short list of ``configure_*`` steps, one per concern, then
 one ``init_app`` per capability (articles, help, events, feeds, self-check,
-centres, site pages, search, feedback, life stages, topics). Each capability lives in its own sub-package with its
+centres, site pages, search, feedback, life stages, topics, insights). Each capability lives in its own sub-package with its
 model, loader and views.
 """
 
@@ -26,7 +26,7 @@ from .templating import configure_templates
 # Capability sub-packages, in the order their blueprints are registered.
 CAPABILITIES = [
     "articles", "help", "selfcheck", "centres", "events", "feeds", "sitepages", "search", "feedback", "preview",
-    "health", "glossary", "stages", "topics",
+    "health", "glossary", "stages", "topics", "insights",
 ]  # fmt: skip
 
 

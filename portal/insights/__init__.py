@@ -1,0 +1,66 @@
+"""Insights: what families read, search for and finish, counted without tracking anyone.
+
+Receivers of the core's signals (portal/signals.py) add to a per-process :class:`~.counter.Counter`;
+``flask insights flush`` (and the counter itself, now and then) writes the counts out. The public page
+``/<lang>/insights`` (``views.py``) shows them with small counts hidden (``report.py``); editors get
+``flask insights report`` and operators ``ingest-log`` and ``rollup`` (``cli.py``). No capability
+imports this package: it only listens.
+"""
+
+from __future__ import annotations
+
+import atexit
+from typing import Any
+
+from flask import Flask
+
+from ..signals import page_served, search_made, selfcheck_completed
+from .cli import insights_cli
+from .counter import Counter
+from .model import SEARCH, SEARCH_NONE, SELFCHECK
+from .rules import is_robot, normalise_search, robot_pattern, served_key
+from .views import bp
+
+EXTENSION = "portal.insights"
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(insights_cli)
+    if app.config["INSIGHTS_ENABLED"]:
+        counter = Counter(app)
+        app.extensions[EXTENSION] = counter
+        _listen(app, counter)
+        if not app.testing:
+            atexit.register(counter.flush)
+
+
+def counter_of(app: Flask) -> Counter | None:
+    return app.extensions.get(EXTENSION)
+
+
+def _listen(app: Flask, counter: Counter) -> None:
+    robots = robot_pattern(app.config["INSIGHTS_BOTS"])
+
+    def robot(environ: dict) -> bool:
+        return is_robot(environ.get("HTTP_USER_AGENT"), robots)  # read here, kept nowhere
+
+    def served(_app: Any, path: str, query: str, mimetype: str, environ: dict, **_: Any) -> None:
+        found = served_key(path, query, mimetype)
+        if found is not None and not robot(environ):
+            counter.add(*found)
+
+    def searched(_app: Any, query: str, result_count: int, environ: dict, **_: Any) -> None:
+        term = normalise_search(query)
+        if term and not robot(environ):
+            counter.add(SEARCH, term)
+            if not result_count:
+                counter.add(SEARCH_NONE, term)
+
+    def completed(_app: Any, tool: str, environ: dict, **_: Any) -> None:
+        if not robot(environ):
+            counter.add(SELFCHECK, tool)
+
+    page_served.connect(served, sender=app, weak=False)
+    search_made.connect(searched, sender=app, weak=False)
+    selfcheck_completed.connect(completed, sender=app, weak=False)

@@ -47,7 +47,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from .db import SiteState, get_engine, session_scope, set_state
 from .i18n import guess_lang_from_path
 from .publishing import clock_now, publication_marker
-from .signals import page_served
+from .signals import send_page_served
 
 log = logging.getLogger(__name__)
 
@@ -358,11 +358,8 @@ class PageCacheMiddleware:
         cached = self._cached(key)
         if cached is None:
             return self.wsgi_app(environ, start_response)
-        if cached.status == 200 and page_served.receivers:
-            page_served.send(
-                self.app, path=req.path, query=environ.get("QUERY_STRING", ""), mimetype=_mimetype(cached.headers),
-                environ=environ,
-            )  # fmt: skip
+        if cached.status == 200:
+            send_page_served(self.app, req.path, environ.get("QUERY_STRING", ""), _mimetype(cached.headers), environ)
         headers = [*cached.headers, ("X-Cache", "hit")]
         if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             # Rare on the hit path (a browser revalidating): werkzeug answers 304 or the page.

@@ -21,7 +21,7 @@ from portal.db import session_scope
 from portal.insights.counter import day_of, number_of, today_number, upsert
 from portal.insights.logs import ingest, parse_line
 from portal.insights.model import CALENDAR, DAY, PAGE, SEARCH, SEARCH_NONE, SELFCHECK, WEEK, InsightCount
-from portal.insights.rules import REDACTED, is_robot, looks_personal, normalise_search, robot_pattern, shown_search
+from portal.insights.rules import REDACTED, Robots, looks_personal, normalise_search, shown_search
 from portal.insights.store import flush_all, rollup
 
 from .conftest import FIXTURES
@@ -325,8 +325,10 @@ def test_after_a_run_of_requests_the_database_holds_no_address_user_agent_or_ans
 
 
 def test_robot_pattern_setting_replaces_the_built_in_list():
-    assert is_robot("Mozilla/5.0 HeadlessChrome/131", robot_pattern(""))
-    assert not is_robot("Mozilla/5.0 HeadlessChrome/131", robot_pattern(r"bot|curl"))
+    assert Robots()("Mozilla/5.0 HeadlessChrome/131") and Robots()("Googlebot/2.1") and Robots()("")
+    assert not Robots()("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36")
+    assert not Robots(r"bot|curl")("Mozilla/5.0 HeadlessChrome/131")
+    assert Robots(r"bot|curl")("CURL/8")  # matched against the lower-cased user agent
 
 
 # --- the editors' report --------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from flask import Flask
 from ..signals import page_served, search_made, selfcheck_completed
 from .cli import insights_cli
 from .counter import Counter
-from .model import SEARCH, SEARCH_NONE, SELFCHECK
-from .rules import is_robot, normalise_search, robot_pattern, served_key
+from .model import PAGE, SEARCH, SEARCH_NONE, SELFCHECK
+from .rules import Robots, normalise_search, served_key
 from .views import bp
 
 EXTENSION = "portal.insights"
@@ -40,12 +40,16 @@ def counter_of(app: Flask) -> Counter | None:
 
 
 def _listen(app: Flask, counter: Counter) -> None:
-    robots = robot_pattern(app.config["INSIGHTS_BOTS"])
+    is_robot = Robots(app.config["INSIGHTS_BOTS"])
 
     def robot(environ: dict) -> bool:
-        return is_robot(environ.get("HTTP_USER_AGENT"), robots)  # read here, kept nowhere
+        return is_robot(environ.get("HTTP_USER_AGENT"))  # read here, kept nowhere
 
     def served(_app: Any, path: str, query: str, mimetype: str, environ: dict, **_: Any) -> None:
+        if mimetype == "text/html":  # the common case first, in the fewest steps (page-cache hits run this)
+            if not robot(environ):
+                counter.add(PAGE, path)
+            return
         found = served_key(path, query, mimetype)
         if found is not None and not robot(environ):
             counter.add(*found)

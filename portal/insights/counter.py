@@ -59,7 +59,7 @@ class Counter:
         self.counts: dict[CountKey, int] = {}
         self.lock = threading.Lock()
         self.flush_lock = threading.Lock()
-        self.since = time.monotonic()
+        self.since = time.time()
 
     @property
     def app(self) -> Flask:
@@ -69,16 +69,19 @@ class Counter:
         return app
 
     def add(self, kind: str, key: str, n: int = 1) -> None:
-        item = (today_number(), kind, key[:MAX_KEY])
+        """One increment under one lock: this runs on every counted page, page-cache hits too."""
+        now = time.time()
+        item = (int((now + HK_OFFSET) // 86400), kind, key[:MAX_KEY])
         with self.lock:
-            self.counts[item] = self.counts.get(item, 0) + n
-            due = len(self.counts) >= self.max_keys or time.monotonic() - self.since >= self.max_seconds
+            counts = self.counts
+            counts[item] = counts.get(item, 0) + n
+            due = len(counts) >= self.max_keys or now - self.since >= self.max_seconds
         if due:
             self.flush()
 
     def take(self) -> dict[CountKey, int]:
         with self.lock:
-            counts, self.counts, self.since = self.counts, {}, time.monotonic()
+            counts, self.counts, self.since = self.counts, {}, time.time()
         return counts
 
     def give_back(self, counts: Mapping[CountKey, int]) -> None:

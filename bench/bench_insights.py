@@ -13,6 +13,7 @@ hits both alike); the median of the rounds is kept. The user agent is a browser'
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -36,8 +37,9 @@ def make(instance: Path, counting: bool):
     })  # fmt: skip
 
 
-def hits_per_second(app, seconds: float) -> float:
-    """Page-cache hits answered per second, the pages taken in turn."""
+def hits_per_second(app, seconds: float) -> tuple[float, float]:
+    """Page-cache hits answered per second of wall time and per second of this process's CPU time, the pages
+    taken in turn (CPU time moves much less than wall time when other work shares the machine)."""
     environs = [
         {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "bench", "SERVER_PORT": "80",
          "wsgi.url_scheme": "http", "HTTP_USER_AGENT": AGENT, "HTTP_HOST": "bench"}
@@ -47,13 +49,14 @@ def hits_per_second(app, seconds: float) -> float:
     def start_response(status, headers, exc_info=None):
         return None
 
-    done, end = 0, time.perf_counter() + seconds
+    done, start, cpu = 0, time.perf_counter(), time.process_time()
+    end = start + seconds
     while time.perf_counter() < end:
         for environ in environs:
             body = app.wsgi_app(dict(environ), start_response)
             b"".join(body)
             done += 1
-    return done / seconds
+    return done / (time.perf_counter() - start), done / (time.process_time() - cpu)
 
 
 def main() -> int:
@@ -71,15 +74,20 @@ def main() -> int:
             for path in PATHS:
                 client.get(path)
                 assert client.get(path).headers.get("X-Cache") == "hit", path
-        results: dict[str, list[float]] = {"on": [], "off": []}
-        for _ in range(args.rounds):
-            for label, app in (("off", off), ("on", on)):
+        results: dict[str, list[tuple[float, float]]] = {"on": [], "off": []}
+        for number in range(args.rounds):
+            for label, app in (("off", off), ("on", on)) if number % 2 else (("on", on), ("off", off)):
                 results[label].append(hits_per_second(app, args.seconds))
         counted = sum(on.extensions["portal.insights"].counts.values())
-        on_rate, off_rate = statistics.median(results["on"]), statistics.median(results["off"])
-        print("| cached hits/s, counting off | cached hits/s, counting on | on / off | hits counted |")
+        wall = {label: statistics.median(r[0] for r in runs) for label, runs in results.items()}
+        cpu = {label: statistics.median(r[1] for r in runs) for label, runs in results.items()}
+        print(f"load average {os.getloadavg()[0]:.2f}; {args.rounds} interleaved rounds of {args.seconds} s, medians")
+        print("| measure | counting off | counting on | on / off |")
         print("| --- | --- | --- | --- |")
-        print(f"| {off_rate:.0f} | {on_rate:.0f} | {on_rate / off_rate:.3f} | {counted} |")
+        print(f"| hits/s (wall) | {wall['off']:,.0f} | {wall['on']:,.0f} | {wall['on'] / wall['off']:.3f} |")
+        print(f"| hits per CPU second | {cpu['off']:,.0f} | {cpu['on']:,.0f} | {cpu['on'] / cpu['off']:.3f} |")
+        print(f"| µs CPU per hit | {1e6 / cpu['off']:.1f} | {1e6 / cpu['on']:.1f} | |")
+        print(f"hits counted: {counted}")
     return 0
 
 

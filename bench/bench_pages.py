@@ -437,6 +437,11 @@ def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
         targets[f"uncached {name}"] = (uncached_base + path, uncached_group)
         targets[f"uncounted {name}"] = (uncounted_base + path, uncounted_server.pid)
         targets[f"nginx {name}"] = (static_base + path, static_group)
+    if args.counting_only:
+        targets = {label: target for label, target in targets.items() if label.startswith(("cached", "uncounted"))}
+        results = measure_rounds(targets, args)
+        print("\n" + counting_table(results))
+        return
     results = measure_rounds(targets, args)
 
     after = fill_cache(cached_base)  # still served from the cache after the run?
@@ -463,6 +468,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers and nginx workers (default 2)")
+    parser.add_argument(
+        "--counting-only",
+        action="store_true",
+        help="only cached pages with insights counting on and off (issue 20), for more rounds",
+    )
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL 127.0.0.1:5432 db test, throw-away schema")
     parser.add_argument("--redis", action="store_true", help="Redis on 127.0.0.1:6379, throw-away key prefix")
     args = parser.parse_args()

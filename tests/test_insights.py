@@ -146,6 +146,7 @@ def test_a_counter_flushes_itself_once_it_holds_enough_keys(make_app):
         counter.add(PAGE, key)
     assert counts(app) == {}
     counter.add(PAGE, "/en/c")
+    counter.flusher.join(timeout=30)  # in a thread of its own, so the page that filled the batch never waits
     assert counts(app) == {(PAGE, "/en/a"): 1, (PAGE, "/en/b"): 1, (PAGE, "/en/c"): 1}
 
 

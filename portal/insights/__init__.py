@@ -15,11 +15,12 @@ from typing import Any
 from flask import Flask
 
 from ..signals import page_served, search_made, selfcheck_completed
+from ..sitemap import register_sitemap_provider
 from .cli import insights_cli
 from .counter import Counter
 from .model import PAGE, SEARCH, SEARCH_NONE, SELFCHECK
 from .rules import Robots, normalise_search, served_key
-from .views import bp
+from .views import bp, sitemap_paths
 
 EXTENSION = "portal.insights"
 
@@ -27,12 +28,13 @@ EXTENSION = "portal.insights"
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(insights_cli)
+    register_sitemap_provider(app, sitemap_paths, section="insights")
     if app.config["INSIGHTS_ENABLED"]:
         counter = Counter(app)
         app.extensions[EXTENSION] = counter
         _listen(app, counter)
         if not app.testing:
-            atexit.register(counter.flush)
+            atexit.register(counter.flush, wait=True)
 
 
 def counter_of(app: Flask) -> Counter | None:

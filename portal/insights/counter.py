@@ -60,6 +60,7 @@ class Counter:
         self.lock = threading.Lock()
         self.flush_lock = threading.Lock()
         self.since = time.time()
+        self.flusher: threading.Thread | None = None
 
     @property
     def app(self) -> Flask:
@@ -77,7 +78,15 @@ class Counter:
             counts[item] = counts.get(item, 0) + n
             due = len(counts) >= self.max_keys or now - self.since >= self.max_seconds
         if due:
-            self.flush()
+            self.flush_soon()
+
+    def flush_soon(self) -> None:
+        """Flush in a thread of its own: a database that is busy (SQLite waits up to 30 s for a lock) must
+        never hold up the page whose count filled the batch."""
+        if self.flush_lock.locked():
+            return
+        self.flusher = threading.Thread(target=self.flush, name="insights-flush", daemon=True)
+        self.flusher.start()
 
     def take(self) -> dict[CountKey, int]:
         with self.lock:
@@ -90,10 +99,13 @@ class Counter:
                 if item in self.counts or len(self.counts) < MAX_WAITING:
                     self.counts[item] = self.counts.get(item, 0) + n
 
-    def flush(self) -> int:
-        """Write this process's counts out (Redis when configured, else the database); returns how many keys."""
-        if not self.flush_lock.acquire(blocking=False):
-            return 0  # another thread of this process is flushing; the counts wait for the next one
+    def flush(self, wait: bool = False) -> int:
+        """Write this process's counts out (Redis when configured, else the database); returns how many keys.
+
+        Without ``wait``, a flush already under way in another thread wins and these counts wait for the next.
+        """
+        if not self.flush_lock.acquire(blocking=wait):
+            return 0
         try:
             counts = self.take()
             if not counts:

@@ -20,7 +20,7 @@ def monday(day: date) -> date:
 def flush_all(app: Flask) -> int:
     """This process's counts, then the shared Redis hash's, into the database; returns keys written."""
     counter = app.extensions.get("portal.insights")
-    written = counter.flush() if counter is not None else 0
+    written = counter.flush(wait=True) if counter is not None else 0
     return written + move_from_redis(app)
 
 

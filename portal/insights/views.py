@@ -105,6 +105,10 @@ def sections(lang: str) -> tuple[Window, list[Section]]:
     return window, found
 
 
+def sitemap_paths() -> list[str]:
+    return ["/insights"]
+
+
 @bp.get("/insights")
 @page_params()
 def page():

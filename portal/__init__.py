@@ -2,8 +2,8 @@
 
 ``create_app`` is a short list of ``configure_*`` steps, one per concern, then
 one ``init_app`` per capability (articles, help, events, feeds, self-check,
-centres, site pages, search, feedback, life stages, topics, insights). Each capability lives in its own sub-package with its
-model, loader and views.
+centres, site pages, search, feedback, life stages, topics, insights). Each capability lives in its own
+sub-package with its model, loader and views.
 """
 
 from __future__ import annotations

@@ -349,3 +349,38 @@ def test_the_report_lists_searches_that_found_nothing_unread_articles_and_pages_
     assert "Articles with no views" in out and "/en/articles/" in out
     zh = app.test_cli_runner().invoke(args=["insights", "report", "--lang", "zh-hk"])
     assert "找不到結果的搜尋" in zh.output
+
+
+def test_a_receiver_connected_or_disconnected_while_serving_is_heard_from_at_once(app):
+    from portal.signals import page_served
+
+    client, heard = visitor(app), []
+    client.get("/en/help")
+    client.get("/en/help")  # the page cache's receivers are listed now
+
+    def listen(_sender, path: str, **_kwargs) -> None:
+        heard.append(path)
+
+    page_served.connect(listen, sender=app)
+    assert client.get("/en/help").headers["X-Cache"] == "hit"
+    page_served.disconnect(listen, sender=app)
+    client.get("/en/help")
+    assert heard == ["/en/help"]
+
+
+def test_the_insights_page_is_in_the_sitemap(app):
+    client = app.test_client()
+    index = client.get("/sitemap.xml").get_data(as_text=True)
+    files = [line.split("<loc>")[1].split("</loc>")[0] for line in index.splitlines() if "<loc>" in line]
+    found = "".join(client.get(url.replace("http://portal.test", "")).get_data(as_text=True) for url in files)
+    assert "http://portal.test/en/insights" in found and "http://portal.test/zh-hk/insights" in found
+
+
+def test_a_counter_flushes_itself_once_its_oldest_count_is_old_enough(make_app):
+    app = make_app(INSIGHTS_FLUSH_SECONDS=3600.0)
+    counter = app.extensions["portal.insights"]
+    counter.add(PAGE, "/en/a")
+    counter.since -= 3601  # as if the first count came an hour ago
+    counter.add(PAGE, "/en/b")
+    counter.flusher.join(timeout=30)
+    assert counts(app) == {(PAGE, "/en/a"): 1, (PAGE, "/en/b"): 1}

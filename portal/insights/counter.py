@@ -75,6 +75,8 @@ class Counter:
         item = (int((now + HK_OFFSET) // 86400), kind, key[:MAX_KEY])
         with self.lock:
             counts = self.counts
+            if not counts:
+                self.since = now  # the batch's age is its oldest count's
             counts[item] = counts.get(item, 0) + n
             due = len(counts) >= self.max_keys or now - self.since >= self.max_seconds
         if due:

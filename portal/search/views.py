@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from ..cache import never_cache_this_page
 from ..db import get_session, session_scope
 from ..i18n import current_lang
 from ..params import existing_page, page_number
+from ..signals import search_made
 from .engine import index_is_built, reindex
 from .engine import search as run_search
 from .model import SearchDoc
@@ -88,6 +89,9 @@ def search():
     spelling = request.args.get("spell") != "0"
     results = existing_page(run_search(session, raw, lang, kinds, page_number(request.args), spelling=spelling))
     nothing = bool(results.query) and not results.total
+    if raw.strip() and results.page == 1:  # a search is counted once, not once per page of its results
+        search_made.send(current_app._get_current_object(), query=raw, result_count=results.total, lang=lang,
+                         environ=request.environ)  # fmt: skip
     return render_template(
         "search/results.html",
         q=raw.strip(),

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from ..bilingual import sync_simplified, with_simplified
 from ..content import (
     ContentError,
     FileTracker,
@@ -35,6 +36,7 @@ from ..content import (
 )
 from ..districts import inside_hong_kong, parse_districts
 from ..i18n import N_
+from ..simplified import converter
 from .finder import DAYS, HoursError, normalise, parse_day, point_in_polygons
 from .model import Centre, Holiday
 
@@ -409,6 +411,7 @@ class CentreSource:
     def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
         report = SyncReport(self.name)
         tracker = FileTracker(session, self.name)
+        convert = converter(content_dir)
         districts_raw = [p.read_bytes() for p in (content_dir / "districts.yml",) if p.exists()]
         for path, kind in ((holidays_path(content_dir), "holidays"), (centres_path(content_dir), "centres")):
             progress(1)
@@ -431,7 +434,8 @@ class CentreSource:
                 continue
             model = Holiday if kind == "holidays" else Centre
             session.execute(delete(model))
-            session.add_all(model(**row) for row in rows)
+            session.add_all(model(**row) for row in with_simplified(rows, model, convert))
             tracker.record_ok(shown, digest)
             report.updated += 1
+        sync_simplified(session, report, Holiday, Centre, convert=convert)
         return report

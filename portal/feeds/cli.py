@@ -12,9 +12,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..bilingual import bring_up_to_date
 from ..content import content_changed
 from ..db import session_scope
-from ..events.model import PartnerFeed
+from ..events.model import Event, NewsItem, PartnerFeed
+from ..simplified import converter
 from .fetch import FetchError, FetchSettings, fetch
 from .formats import parse_feed
 from .parse import FeedItem, ParsedFeed, ParseError, ParseLimits
@@ -103,10 +105,19 @@ def refresh_feeds(
                     on_done(outcome)
     outcomes.sort(key=lambda outcome: outcome.feed_id)
     kinds = changed_kinds(outcomes)
+    if simplified_up_to_date(app):
+        kinds |= {"events", "news"}
     if kinds:
         with app.app_context():
             content_changed(app, kinds)
     return outcomes
+
+
+def simplified_up_to_date(app: Flask) -> bool:
+    """Give the feeds' rows that lack it (written before the Simplified edition) or whose term list changed their
+    Simplified text; True when any row was written. A query or two when there is nothing to do."""
+    with session_scope(app) as session:
+        return bool(bring_up_to_date(session, Event, NewsItem, convert=converter(app.config.get("CONTENT_DIR"))))
 
 
 def changed_kinds(outcomes: Iterable[FeedOutcome]) -> set[str]:

@@ -108,6 +108,18 @@ class FeedHealthNote(Base):
     number: Mapped[int] = mapped_column(Integer, default=0)
     since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Simplified copies of the item's title and place as the feed wrote them ("" without Chinese).
+    title_zhs: Mapped[str] = mapped_column(String(500), default="")
+    extra_zhs: Mapped[str] = mapped_column(Text, default="")
+
+    __simplified__ = (("title", "title_zhs"), ("extra", "extra_zhs"))
+
+    def shown_title(self, lang: str) -> str:
+        """The feed item's title as a page in ``lang`` quotes it."""
+        return (self.title_zhs or self.title) if lang == SIMPLIFIED else self.title
+
+    def shown_extra(self, lang: str) -> str:
+        return (self.extra_zhs or self.extra) if lang == SIMPLIFIED else self.extra
 
 
 EVENT_TEXT = ("title", "description", "venue", "address")  # the fields an event has in each language

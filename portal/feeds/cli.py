@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..bilingual import bring_up_to_date
 from ..content import content_changed
 from ..db import session_scope
-from ..events.model import Event, NewsItem, PartnerFeed
+from ..events.model import Event, FeedHealthNote, NewsItem, PartnerFeed
 from ..simplified import converter
 from .fetch import FetchError, FetchSettings, fetch
 from .formats import parse_feed
@@ -117,7 +117,9 @@ def simplified_up_to_date(app: Flask) -> bool:
     """Give the feeds' rows that lack it (written before the Simplified edition) or whose term list changed their
     Simplified text; True when any row was written. A query or two when there is nothing to do."""
     with session_scope(app) as session:
-        return bool(bring_up_to_date(session, Event, NewsItem, convert=converter(app.config.get("CONTENT_DIR"))))
+        return bool(
+            bring_up_to_date(session, Event, NewsItem, FeedHealthNote, convert=converter(app.config.get("CONTENT_DIR")))
+        )
 
 
 def changed_kinds(outcomes: Iterable[FeedOutcome]) -> set[str]:

@@ -201,7 +201,7 @@ def store_feed(
         _store_news(session, feed, parsed, now, outcome, content_dir)
         no_district = _store_events(session, feed, partner, parsed, now, outcome, keep_upcoming, not_after, content_dir)
         notes += bounded_notes(no_district, ("no-district",), "more-no-district")
-        outcome.notes_changed = _replace_notes(session, feed.id, notes)
+        outcome.notes_changed = _replace_notes(session, feed.id, notes, converter(content_dir))
         feed.etag, feed.last_modified = fetched.etag[:500], fetched.last_modified[:100]
         feed.last_fetched_at = feed.last_success_at = now
         feed.last_result, feed.last_error, feed.last_error_kind = "ok", "", ""
@@ -261,7 +261,7 @@ def bounded_notes(
 _NOTE_FIELDS = ("kind", "position", "uid", "title", "detail", "extra", "number", "since", "until")
 
 
-def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> bool:
+def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote], convert: Converter | None = None) -> bool:
     """Replace the feed's notes; True when they differ from the ones they replace."""
     query = select(FeedHealthNote).where(FeedHealthNote.feed_id == feed_id).order_by(FeedHealthNote.id)
     before = [tuple(getattr(row, name) for name in _NOTE_FIELDS) for row in session.scalars(query)]
@@ -281,6 +281,8 @@ def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> boo
             number=note.number,
             since=note.since,
             until=note.until,
+            title_zhs=simplified_text(note.title[:500], convert, keep_plain=False)[:500],
+            extra_zhs=simplified_text(note.extra, convert, keep_plain=False),
         )
         for note in notes
     )

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from ..bilingual import bring_up_to_date
 from ..content import content_changed
 from ..db import lock_for_writing, session_scope
-from ..events.model import Event, FeedHealthNote, NewsItem, PartnerFeed
+from ..events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
 from ..simplified import converter
 from .fetch import FetchError, FetchSettings, fetch
 from .formats import parse_feed
@@ -125,7 +125,7 @@ def simplified_up_to_date(app: Flask) -> bool:
         with session_scope(app) as session:
             lock_for_writing(session, "simplified")
             convert = converter(app.config.get("CONTENT_DIR"))
-            return bool(bring_up_to_date(session, Event, NewsItem, FeedHealthNote, convert=convert))
+            return bool(bring_up_to_date(session, Partner, Event, NewsItem, FeedHealthNote, convert=convert))
     except DBAPIError as error:
         app.logger.warning("feeds refresh: Simplified text left for the next run (%s)", type(error.orig).__name__)
         return False

@@ -12,7 +12,9 @@ from icalendar import Calendar
 from sqlalchemy import select, update
 
 from portal.bilingual import STATE_KEY, bring_up_to_date, pick, simplified_pairs
+from portal.centres.loader import LANGUAGES, SIMPLIFIED_NAMES
 from portal.centres.model import Centre, Holiday
+from portal.centres.views import language_label
 from portal.chinese import traditional_chars
 from portal.cli import sync_content
 from portal.db import SiteState, session_scope
@@ -198,3 +200,9 @@ def test_a_row_falls_back_like_the_traditional_edition_and_its_fee_note_is_simpl
     event = Event(**values)
     assert event.fee_facts.note("zh-cn") == "每对夫妇" and event.fee_facts.note("zh-hk") == "每對夫婦"
     assert event.fee_facts.note_is_translated("zh-cn")
+
+
+def test_the_centres_language_names_in_simplified_are_the_conversion_of_the_traditional_ones():
+    assert SIMPLIFIED_NAMES == {name: to_simplified(chinese) for name, (_, chinese) in LANGUAGES.items()}
+    assert (language_label("Cantonese", "zh-cn"), language_label("Cantonese", "zh-hk")) == ("粤语", "粵語")
+    assert language_label("Cantonese", "en") == "Cantonese"

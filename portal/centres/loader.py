@@ -67,6 +67,21 @@ LANGUAGES = {
     "Vietnamese": ("vi", "越南語"),
     "Hong Kong Sign Language": ("hks", "香港手語"),
 }
+# The Chinese names as the Simplified edition writes them (hk2s of the above, kept so by tests/test_simplified_rows.py).
+SIMPLIFIED_NAMES = {
+    "Cantonese": "粤语",
+    "English": "英语",
+    "Putonghua": "普通话",
+    "Hindi": "印地语",
+    "Urdu": "乌尔都语",
+    "Nepali": "尼泊尔语",
+    "Tagalog": "他加禄语",
+    "Bahasa Indonesia": "印尼语",
+    "Thai": "泰语",
+    "Punjabi": "旁遮普语",
+    "Vietnamese": "越南语",
+    "Hong Kong Sign Language": "香港手语",
+}
 LANGUAGE_ALIASES = {"mandarin": "Putonghua", "sign language": "Hong Kong Sign Language"}
 
 

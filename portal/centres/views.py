@@ -21,6 +21,7 @@ from sqlalchemy import select
 from ..cache import cache_only_if_understood, never_cache_this_page, page_params
 from ..db import get_session
 from ..districts import District, all_districts
+from ..i18n import LANGUAGES as LANGUAGES_SERVED
 from ..i18n import SIMPLIFIED, current_lang, is_chinese, written_lang
 from ..params import choice, text
 from . import export
@@ -311,7 +312,7 @@ def centre(key: str):
 
 def _links(centre: Centre) -> dict[str, str]:
     base = current_app.config["SITE_URL"]
-    return {lang: base + url_for("centres.centre", lang_code=lang, key=centre.key) for lang in ("en", "zh-hk")}
+    return {lang: base + url_for("centres.centre", lang_code=lang, key=centre.key) for lang in LANGUAGES_SERVED}
 
 
 def _json_response(data, filename: str) -> Response:

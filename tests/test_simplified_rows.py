@@ -19,6 +19,7 @@ from portal.chinese import traditional_chars
 from portal.cli import sync_content
 from portal.db import SiteState, session_scope
 from portal.districts import District
+from portal.events.facts import with_simplified_note
 from portal.events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed, fill_event_simplified
 from portal.help.model import Hotline
 from portal.simplified import converter, to_simplified
@@ -206,3 +207,10 @@ def test_the_centres_language_names_in_simplified_are_the_conversion_of_the_trad
     assert SIMPLIFIED_NAMES == {name: to_simplified(chinese) for name, (_, chinese) in LANGUAGES.items()}
     assert (language_label("Cantonese", "zh-cn"), language_label("Cantonese", "zh-hk")) == ("粤语", "粵語")
     assert language_label("Cantonese", "en") == "Cantonese"
+
+
+def test_a_fee_that_only_looks_like_a_structured_one_is_kept_as_written():
+    for text in ('{"note_zh": broken', 'Free ("note_zh" is ours)', '["note_zh"]'):
+        assert with_simplified_note(text) == text
+    long_note = '{"note_en": "' + "x" * 100 + '", "note_zh": "' + "每對" * 50 + '"}'
+    assert with_simplified_note(long_note, room=200) == long_note  # no room: the page falls back, nothing cut

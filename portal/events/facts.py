@@ -227,9 +227,14 @@ def _note(note: str) -> dict[str, str]:
 def with_simplified_note(fee: str, convert: Converter | None = None, room: int = FEE_COLUMN) -> str:
     """The ``event.fee`` column with the Simplified copy of its Chinese note (``note_zhs``), when it has one
     and the column has room for it (a page without it shows the English note, else the Traditional)."""
-    if '"note_zh"' not in fee:
+    if not fee.startswith("{") or '"note_zh"' not in fee:
         return fee
-    data = json.loads(fee)
+    try:
+        data = json.loads(fee)
+    except ValueError:  # a feed's own text that only looks like ours
+        return fee
+    if not isinstance(data, dict):
+        return fee
     data.pop("note_zhs", None)
     data["note_zhs"] = simplified_text(str(data.get("note_zh") or ""), convert)
     written = json.dumps(data, ensure_ascii=False, sort_keys=True)

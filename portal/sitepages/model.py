@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..bilingual import written_text
 from ..db import Base, UTCDateTime, utcnow
 
 # The site pages and their order in the footer. Each has an address /<lang>/<slug>; a new page
@@ -50,9 +51,10 @@ class SiteContact(Base):
     email: Mapped[str] = mapped_column(String(300), default="")
     expect_en: Mapped[str] = mapped_column(Text, default="")
     expect_zh: Mapped[str] = mapped_column(Text, default="")
+    expect_zhs: Mapped[str] = mapped_column(Text, default="")  # Simplified, made from expect_zh
 
     def expect(self, lang: str) -> str:
-        return self.expect_zh if lang == "zh-hk" else self.expect_en
+        return written_text(self, "expect", lang)
 
 
 class QuickExitTag(Base):

@@ -36,6 +36,7 @@ COLUMNS: dict[str, dict[str, int | None]] = {
     "hotline": {"name_zhs": 300, "short_zhs": 80, "hours_zhs": 200, "purpose_zhs": TEXT},
     "life_stage": {"name_zhs": 200, "intro_zhs": TEXT},
     "district": {"name_zhs": 100, "region_zhs": 100},
+    "site_contact": {"expect_zhs": TEXT},
 }
 
 

@@ -15,6 +15,7 @@ fingerprint it was made with is not the current one, and fills any Simplified co
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, inspect, or_, select, update
@@ -84,27 +85,34 @@ def simplified_text(text: str, convert: Converter | None = None, keep_plain: boo
 
 
 def fill_simplified(
-    values: MutableMapping[str, Any], fields: Iterable[str], convert: Converter | None = None
+    values: MutableMapping[str, Any],
+    fields: Iterable[str],
+    convert: Converter | None = None,
+    model: type | None = None,
 ) -> MutableMapping[str, Any]:
-    """Set ``<field>_zhs`` from ``<field>_zh`` for each field ``values`` (a row's dict) has, in place."""
+    """Set ``<field>_zhs`` from ``<field>_zh`` for each field ``values`` (a row's dict) has, in place; cut to
+    ``model``'s column length (an editor's term may be written longer than the Traditional it replaces)."""
+    limits = column_limits(model) if model is not None else {}
     for field in fields:
-        source = f"{field}_zh"
+        source, target = f"{field}_zh", f"{field}_zhs"
         if source in values:
-            values[f"{field}_zhs"] = simplified_text(values[source] or "", convert)
+            values[target] = simplified_text(values[source] or "", convert)[: limits.get(target)]
     return values
 
 
-def fill_row(row: object, fields: Iterable[str] | None = None, convert: Converter | None = None) -> None:
-    """:func:`fill_simplified` for an ORM object (all its model's Simplified fields by default)."""
-    for field in simplified_fields(type(row)) if fields is None else fields:
-        setattr(row, f"{field}_zhs", simplified_text(getattr(row, f"{field}_zh") or "", convert))
+@cache
+def column_limits(model: type) -> dict[str, int]:
+    """The length of each String column of ``model`` (Text columns have none)."""
+    return {
+        column.key: column.type.length for column in model.__table__.columns if getattr(column.type, "length", None)
+    }
 
 
 def with_simplified(rows: list[dict[str, Any]], model: type, convert: Converter | None = None) -> list[dict[str, Any]]:
     """Rows about to be inserted into ``model``, their Simplified columns filled."""
     fields = simplified_fields(model)
     for row in rows:
-        fill_simplified(row, fields, convert)
+        fill_simplified(row, fields, convert, model)
     return rows
 
 
@@ -142,11 +150,13 @@ def _rederive(
         query = query.where(or_(*(and_(table.c[s] != "", table.c[t] == "") for s, t in pairs)))
     else:  # news: an empty copy is normal (English items); the feed store redoes an item each time it is read
         return 0
+    limits = column_limits(model)
     changes = []
     for found in session.execute(query):
         change = {key: getattr(found, key) for key in keys}
         change |= {
-            target: simplified_text(getattr(found, source) or "", convert, keep_plain) for source, target in pairs
+            target: simplified_text(getattr(found, source) or "", convert, keep_plain)[: limits.get(target)]
+            for source, target in pairs
         }
         changes.append(change)
     if changes:

@@ -223,3 +223,9 @@ def test_the_contact_pages_promise_is_stored_in_simplified(backend_app):
         contact = session.get(SiteContact, "contact")
     assert contact.expect_zhs == to_simplified(contact.expect_zh) and not traditional_chars(contact.expect_zhs)
     assert (contact.expect("zh-cn"), contact.expect("zh-hk")) == (contact.expect_zhs, contact.expect_zh)
+
+
+def test_a_simplified_copy_longer_than_its_column_is_cut_to_fit(tmp_path):
+    (tmp_path / "zh-cn-terms.yml").write_text("講座: 讲座讲座讲座\n", encoding="utf-8")
+    values = fill_event_simplified({"title_zh": "講座" * 250}, converter(tmp_path))
+    assert len(values["title_zhs"]) == 500 and values["title_zhs"].startswith("讲座讲座讲座")

@@ -540,7 +540,7 @@ class EventSource:
                 tracker.record_error(shown, digest, exc.problems)
                 continue
             feeds = values.pop("feeds")
-            fill_simplified(values, ("name", "description"), converter(content_dir))
+            fill_simplified(values, ("name", "description"), converter(content_dir), Partner)
             row = existing.get(values["id"])
             if row is None:
                 row = Partner(**values, content_hash=digest)

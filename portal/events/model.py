@@ -127,7 +127,7 @@ EVENT_TEXT = ("title", "description", "venue", "address")  # the fields an event
 
 def fill_event_simplified(values: dict[str, Any], convert: Converter | None = None) -> dict[str, Any]:
     """An event row's values (editor or feed) with their Simplified text: the four fields and the fee's note."""
-    fill_simplified(values, EVENT_TEXT, convert)
+    fill_simplified(values, EVENT_TEXT, convert, Event)
     if values.get("fee"):
         values["fee"] = with_simplified_note(str(values["fee"]), convert)
     return values

@@ -23,13 +23,12 @@ from portal.events.facts import with_simplified_note
 from portal.events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed, fill_event_simplified
 from portal.help.model import Hotline
 from portal.simplified import converter, to_simplified
-from portal.sitepages.model import SiteContact
-from portal.stages.model import Stage
 
 from .feeds_server import feed_server_fixture  # noqa: F401 (the feed_server fixture)
 
 STEADY = {"FEED_READ_TIMEOUT": 5.0, "FEED_TOTAL_TIMEOUT": 30.0, "FEED_MAX_BYTES": 200_000, "FEED_WORKERS": 2}
-ROW_MODELS = (Partner, Event, Centre, Holiday, Hotline, Stage, District, SiteContact)
+# (Life stages and the contact page's text are filled by their own loaders: branch zhcn-content.)
+ROW_MODELS = (Partner, Event, Centre, Holiday, Hotline, District)
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -215,14 +214,6 @@ def test_a_fee_that_only_looks_like_a_structured_one_is_kept_as_written():
         assert with_simplified_note(text) == text
     long_note = '{"note_en": "' + "x" * 100 + '", "note_zh": "' + "每對" * 50 + '"}'
     assert with_simplified_note(long_note, room=200) == long_note  # no room: the page falls back, nothing cut
-
-
-def test_the_contact_pages_promise_is_stored_in_simplified(backend_app):
-    """(The page shows it once the site pages have their Simplified edition: portal/sitepages, another branch.)"""
-    with session_scope(backend_app) as session:
-        contact = session.get(SiteContact, "contact")
-    assert contact.expect_zhs == to_simplified(contact.expect_zh) and not traditional_chars(contact.expect_zhs)
-    assert (contact.expect("zh-cn"), contact.expect("zh-hk")) == (contact.expect_zhs, contact.expect_zh)
 
 
 def test_a_simplified_copy_longer_than_its_column_is_cut_to_fit(tmp_path):

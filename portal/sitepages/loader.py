@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..bilingual import bring_up_to_date, fill_simplified
 from ..body_checks import internal_path_problems
 from ..config import is_placeholder_domain, is_placeholder_email
 from ..content import (
@@ -42,7 +41,6 @@ from ..content import (
 )
 from ..i18n import N_, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
-from ..simplified import converter
 from .model import PAGES, SiteContact, SitePage
 
 SOURCE = "sitepages"
@@ -390,13 +388,6 @@ class SitePageSource:
                 report.removed += 1
                 report.changed_keys.add(key[0])
         self._sync_contact(session, content_dir, layout, tracker, report, progress)
-        # A new term list, or a row from before the Simplified edition: the contact text's copy is redone.
-        if (
-            bring_up_to_date(session, SiteContact, convert=converter(content_dir))
-            and "contact" not in report.changed_keys
-        ):
-            report.updated, report.unchanged = report.updated + 1, max(0, report.unchanged - 1)
-            report.changed_keys.add("contact")
         for path in tracker.removed():
             tracker.forget(path)
         return report
@@ -431,7 +422,6 @@ class SitePageSource:
             tracker.record_error(shown, digest, exc.problems)
             return
         report.problems += warnings
-        fill_simplified(values, ("expect",), converter(content_dir))
         if row is None:
             session.add(SiteContact(key="contact", **values))
             report.added += 1

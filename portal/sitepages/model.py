@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..bilingual import written_text
 from ..db import Base, UTCDateTime, utcnow
 
 # The site pages and their order in the footer. Each has an address /<lang>/<slug>; a new page
@@ -49,12 +48,12 @@ class SiteContact(Base):
 
     key: Mapped[str] = mapped_column(String(20), primary_key=True, default="contact")
     email: Mapped[str] = mapped_column(String(300), default="")
+    expect_zhs: Mapped[str] = mapped_column(Text, default="")  # Simplified, made from expect_zh at sync
     expect_en: Mapped[str] = mapped_column(Text, default="")
     expect_zh: Mapped[str] = mapped_column(Text, default="")
-    expect_zhs: Mapped[str] = mapped_column(Text, default="")  # Simplified, made from expect_zh
 
     def expect(self, lang: str) -> str:
-        return written_text(self, "expect", lang)
+        return self.expect_zh if lang == "zh-hk" else self.expect_en
 
 
 class QuickExitTag(Base):

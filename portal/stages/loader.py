@@ -14,7 +14,6 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from ..bilingual import sync_simplified, with_simplified
 from ..content import (
     YAML_LOADER,
     ContentError,
@@ -30,7 +29,6 @@ from ..content import (
     replace_table_from_file,
 )
 from ..i18n import N_
-from ..simplified import converter
 from .model import Stage
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -198,11 +196,4 @@ class StageSource:
         others = [content_dir / "tags.yml", content_dir / "hotlines.yml"]
         digest = file_hash(*(p.read_bytes() if p.exists() else b"" for p in [path, *others]),
                            *sorted(known_ids(content_dir)["selfchecks"] or ()))  # fmt: skip
-        convert = converter(content_dir)
-
-        def parse() -> list[dict]:
-            return with_simplified(parse_stages(content_dir), Stage, convert)
-
-        report = replace_table_from_file(session, self.name, shown, digest, parse, Stage)
-        sync_simplified(session, report, Stage, convert=convert)
-        return report
+        return replace_table_from_file(session, self.name, shown, digest, lambda: parse_stages(content_dir), Stage)

@@ -220,3 +220,18 @@ def test_a_simplified_copy_longer_than_its_column_is_cut_to_fit(tmp_path):
     (tmp_path / "zh-cn-terms.yml").write_text("講座: 讲座讲座讲座\n", encoding="utf-8")
     values = fill_event_simplified({"title_zh": "講座" * 250}, converter(tmp_path))
     assert len(values["title_zhs"]) == 500 and values["title_zhs"].startswith("讲座讲座讲座")
+
+
+def test_an_english_only_feed_event_on_zh_cn_says_so_in_simplified(make_app, backend, feed_server):
+    app = make_app(backend, **STEADY)
+    with session_scope(app) as session:
+        session.add(Partner(id="harbour", name_en="Harbour Family Services", name_zh="海港家庭服務"))
+        session.flush()
+        session.add(PartnerFeed(partner_id="harbour", url=feed_server.url("/feeds/rss_en.xml")))
+    refresh(app)
+    with session_scope(app) as session:
+        talk = session.scalars(select(Event).where(Event.title_en == "Parenting teens: an evening talk")).one()
+    page = app.test_client().get(f"/zh-cn/events/{talk.id}").get_data(as_text=True)
+    assert "此活动只有另一语言的版本" in page and "此活動只有另一語言的版本" not in page
+    assert '<h1 lang="en">Parenting teens: an evening talk</h1>' in page
+    assert "海港家庭服务" in page  # the organiser's Chinese name, in Simplified

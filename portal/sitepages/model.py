@@ -48,6 +48,7 @@ class SiteContact(Base):
 
     key: Mapped[str] = mapped_column(String(20), primary_key=True, default="contact")
     email: Mapped[str] = mapped_column(String(300), default="")
+    expect_zhs: Mapped[str] = mapped_column(Text, default="")  # Simplified, made from expect_zh at sync
     expect_en: Mapped[str] = mapped_column(Text, default="")
     expect_zh: Mapped[str] = mapped_column(Text, default="")
 

@@ -3,14 +3,14 @@
 A database where the table is already there is left as it is.
 
 Revision ID: 0005_insights
-Revises: 0003_life_stages
+Revises: 0004_simplified
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_insights"
-down_revision = "0003_life_stages"
+down_revision = "0004_simplified"
 branch_labels = None
 depends_on = None
 

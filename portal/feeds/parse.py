@@ -41,6 +41,7 @@ import feedparser
 import nh3
 
 from ..markdown import sanitise_html
+from .plainrss import read_plain_rss
 
 HK = ZoneInfo("Asia/Hong_Kong")
 WINDOW_BEFORE = timedelta(days=30)
@@ -264,7 +265,9 @@ def parse_xml(body: bytes, content_type: str = "", limits: ParseLimits | None = 
     """Entries one by one; XML errors are tolerated (and noted) when feedparser still found entries."""
     limits = limits or ParseLimits()
     headers = {"content-type": content_type} if content_type else {}
-    parsed = _feedparser(body, headers)
+    parsed = read_plain_rss(body, content_type)  # the common shape, read as feedparser would, 5-10x faster
+    if parsed is None:
+        parsed = _feedparser(body, headers)
     limits.check()
     warning = ""
     if parsed.bozo and not isinstance(parsed.bozo_exception, BENIGN_BOZO):

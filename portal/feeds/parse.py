@@ -164,8 +164,16 @@ class ParsedFeed:
 
 def plain_text(value: Any) -> str:
     """Markup-free text (tags dropped, entities decoded); the templates escape it again."""
-    text = html.unescape(nh3.clean(str(value or ""), tags=set()))
-    return re.sub(r"\s+", " ", text).strip()
+    text = str(value or "")
+    if _NH3_WOULD_CHANGE.search(text):  # most titles and places: nh3 would give them back as they are
+        text = html.unescape(nh3.clean(text, tags=set()))
+    return _SPACES.sub(" ", text).strip()
+
+
+# What nh3 would change in text without tags: a tag or comment, an entity, a NUL, a carriage return, a leading
+# BOM; and a lone surrogate (from a JSON escape), which nh3 refuses.
+_NH3_WOULD_CHANGE = re.compile(r"[<&\x00\r\ufeff\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
 
 
 # "&lt;p&gt;" in HTML that has no tag of its own: the feed escaped its HTML twice.

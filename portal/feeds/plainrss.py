@@ -106,7 +106,8 @@ def _check_attributes(element: ElementTree.Element) -> None:
 
 def _text(element: ElementTree.Element) -> str:
     """The element's text: it must hold no element of its own."""
-    _check_attributes(element)
+    if element.attrib:
+        _check_attributes(element)
     if len(element):
         raise _NotPlain(element.tag)
     return element.text or ""

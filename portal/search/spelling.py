@@ -22,8 +22,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from sqlalchemy import Integer, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -132,6 +130,9 @@ class Vocabulary:
         return best[1] if best else None
 
     def nearest(self, word: str) -> str | None:
+        from rapidfuzz import process  # here: only a search with a misspelt word needs it, not every start-up
+        from rapidfuzz.distance import OSA
+
         limit = 1 if len(word) <= 8 else 2  # "gambling" is not "gaming"
         found = process.extract(word, self.words, scorer=OSA.distance, score_cutoff=limit, limit=20)
         if not found:

@@ -572,6 +572,10 @@ def versus_reader(args: argparse.Namespace) -> None:
     import statistics
 
     python = reader_python(Path(args.reader_venv))
+    # reader runs from its installed bytecode; an editable checkout run with PYTHONDONTWRITEBYTECODE (as on the
+    # shared machine) would compile every portal module from source in each timed run. Byte-compile it first,
+    # as installing the site would.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "portal")], check=True, capture_output=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
     server = BenchServer(args.feeds, args.items, 0, formats=("rss",))
     print(

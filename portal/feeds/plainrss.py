@@ -54,6 +54,11 @@ _ATTRIBUTES = {
     _ATOM + "link": {"href", "rel", "type"},
 }
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# Namespace declarations and the names they may hold: feedparser's SAX parser refuses a name with a space
+# in it (its separator), ElementTree one with a "}" (its own), and then feedparser's lenient parser reads
+# the document its own way. Names of other characters are left to feedparser.
+_NAMESPACES = re.compile(rb"""xmlns(?::[^\s=]*)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_PLAIN_NAME = re.compile(rb"[A-Za-z0-9:/._~#?=%+-]*")
 _DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.-]+)", re.IGNORECASE)
 _ENTITY_IN_LINK = re.compile("&([A-Za-z0-9_]+);")
@@ -65,7 +70,7 @@ class _NotPlain(Exception):
 
 def read_plain_rss(body: bytes, content_type: str = "") -> Any | None:
     """feedparser's result (``version``, ``feed``, ``entries``) for a plain RSS 2.0 document, or None."""
-    if not _utf8(body, content_type) or _DTD.search(body) or b"<rss" not in body[:4096]:
+    if not _utf8(body, content_type) or _DTD.search(body) or b"<rss" not in body[:4096] or _odd_namespaces(body):
         return None
     try:
         root = ElementTree.fromstring(body)
@@ -97,6 +102,10 @@ def _utf8(body: bytes, content_type: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _odd_namespaces(body: bytes) -> bool:
+    return any(not _PLAIN_NAME.fullmatch(double or single) for double, single in _NAMESPACES.findall(body))
 
 
 def _check_attributes(element: ElementTree.Element) -> None:

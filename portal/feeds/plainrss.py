@@ -125,7 +125,7 @@ def _text(element: ElementTree.Element) -> str:
 def _value(text: str, uri: bool = False) -> str:
     """What feedparser's ``pop()`` makes of an element's text (no sanitising, no URI resolving in HTML)."""
     output = text.strip()
-    if uri and output:
+    if uri and ":///" in output:  # joined with no base, only extra slashes after "scheme://" change
         output = _urljoin("", output)
     try:  # UTF-8 that was read as Latin-1 somewhere on the way ("CafÃ©")
         output = output.encode("iso-8859-1").decode("utf-8")

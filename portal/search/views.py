@@ -6,7 +6,6 @@ import unicodedata
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from rapidfuzz import fuzz, process, utils
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
@@ -69,6 +68,8 @@ def _closest_topics(lang: str, query: str) -> list[str]:
         from ..articles.model import Tag
     except ImportError:
         return []
+    from rapidfuzz import fuzz, process, utils  # here: only a search that found nothing needs it
+
     labels = list(get_session().scalars(select(Tag.label).where(Tag.lang == lang).order_by(Tag.label)))
     found = process.extract(query, labels, scorer=fuzz.WRatio, processor=utils.default_process,
                             limit=CLOSEST_TOPICS, score_cutoff=50)  # fmt: skip

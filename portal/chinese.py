@@ -31,7 +31,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from opencc import OpenCC
+from opencc import __version__ as opencc_version
 
+from . import chinese_data
 from .chinese_data import TRADITIONAL_ALSO_SIMPLIFIED
 
 # CJK ideographs: unified, extension A, compatibility (a character class body, for other patterns too).
@@ -73,12 +75,30 @@ def _char_class(chars: list[str]) -> str:
     return "".join(parts)
 
 
-@cache
-def _tables() -> _Tables:
+def character_maps() -> tuple[tuple[str, str], tuple[str, str]]:
+    """Each character's own t2s and s2t form, as OpenCC converts it alone: ((from, to), (from, to)), position by
+    position. Loading OpenCC's dictionaries and converting 28,000 characters takes about 50 ms, so
+    tools/opencc_data.py stores the result in portal/chinese_data.py and a process reads it from there."""
     chars = [chr(point) for first, last in _BLOCKS for point in range(first, last + 1)]
     s2t, t2s = _each("s2t", chars), _each("t2s", chars)
-    to_simplified = {ord(ch): s for ch, s in zip(chars, t2s, strict=True) if s != ch and len(s) == 1}
-    to_traditional = {ch: t for ch, t in zip(chars, s2t, strict=True) if t != ch and len(t) == 1}
+    to_simplified = [(ch, s) for ch, s in zip(chars, t2s, strict=True) if s != ch and len(s) == 1]
+    to_traditional = [(ch, t) for ch, t in zip(chars, s2t, strict=True) if t != ch and len(t) == 1]
+    maps = [("".join(a for a, _ in pairs), "".join(b for _, b in pairs)) for pairs in (to_simplified, to_traditional)]
+    return maps[0], maps[1]
+
+
+def _stored_maps() -> tuple[tuple[str, str], tuple[str, str]]:
+    """The maps portal/chinese_data.py holds, or OpenCC's own when they were made with another version."""
+    if chinese_data.OPENCC_VERSION == opencc_version and hasattr(chinese_data, "T2S"):
+        return chinese_data.T2S, chinese_data.S2T
+    return character_maps()
+
+
+@cache
+def _tables() -> _Tables:
+    (t_from, s_to), (s_from, t_to) = _stored_maps()
+    to_simplified = {ord(ch): simplified for ch, simplified in zip(t_from, s_to, strict=True)}
+    to_traditional = dict(zip(s_from, t_to, strict=True))
     # Simplified only: s2t changes it, t2s does not, and OpenCC does not list it among its own Traditional forms.
     also_traditional = TRADITIONAL_ALSO_SIMPLIFIED
     simplified_only = [ch for ch in to_traditional if ord(ch) not in to_simplified and ch not in also_traditional]

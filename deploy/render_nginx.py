@@ -55,6 +55,7 @@ def standalone_conf(prefix: Path, site: Path, brotli: bool) -> str:
     modules = f"load_module {BROTLI_MODULE};\n" if brotli else ""
     temp = "\n".join(f"    {kind}_temp_path {prefix / 'tmp' / kind};" for kind in TEMP_KINDS)
     return f"""{modules}worker_processes {os.environ.get("NGINX_WORKERS", "auto")};
+pcre_jit on;  # the insights log's robot check is a regular expression on every page request
 pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
 events {{ worker_connections 4096; }}

@@ -52,7 +52,10 @@ def nginx_url(tmp_path_factory) -> Iterator[str]:
     from portal.cli import sync_content
 
     folder = tmp_path_factory.mktemp("nginx")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(folder / "instance")})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(folder / "instance"), "REDIS_URL": None,
+         "DATABASE_UPGRADE_ON_START": True}  # the schema by the migrations, as .ci/run's app gets it
+    )  # fmt: skip
     sync_content(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

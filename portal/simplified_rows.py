@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from .i18n import LANGUAGES, SIMPLIFIED, written_lang
-from .simplified import Converter
+from .simplified import Converter, converter
 
 SOURCE_LANG = written_lang(SIMPLIFIED)  # "zh-hk"
 # A link the renderer wrote to a page of the Hong Kong edition: /zh-hk/… (attribute values, with its language).
@@ -29,21 +30,38 @@ def simplified_html(converter: Converter, html: str) -> str:
 
 
 def simplified_json(converter: Converter, text: str, fields: tuple[str, ...] | None = None) -> str:
-    """A JSON column (a table of contents, a list of citations) with its strings, or the named ``fields`` of
-    its objects, converted; anything else (anchors, URLs, dates) is kept."""
+    """A JSON column (a table of contents, a list of citations) with its strings, or those under the named
+    ``fields`` of its objects, converted; anything else (anchors, URLs, dates) is kept. A per-language text
+    (``{en: …, zh-hk: …}``) keeps its two and gains the zh-cn one."""
 
-    def convert(value: Any, key: str | None = None) -> Any:
+    def convert(value: Any, inside: bool) -> Any:
         if isinstance(value, str):
-            return converter.text(value) if fields is None or key in fields else value
+            return converter.text(value) if inside else value
         if isinstance(value, list):
-            return [convert(item, key) for item in value]
+            return [convert(item, inside) for item in value]
+        if isinstance(value, dict) and inside and isinstance(value.get(SOURCE_LANG), str):
+            return {**value, SIMPLIFIED: converter.text(value[SOURCE_LANG])}
         if isinstance(value, dict):
-            return {name: convert(item, name) for name, item in value.items()}
+            return {name: convert(item, inside or fields is None or name in fields) for name, item in value.items()}
         return value
 
-    return json.dumps(convert(json.loads(text or "[]")), ensure_ascii=False)
+    return json.dumps(convert(json.loads(text or "[]"), fields is None), ensure_ascii=False)
 
 
 def simplified_digest(digest: str, converter: Converter) -> str:
     """The Simplified row's content hash: the Traditional file's with the converter's fingerprint."""
     return f"{digest[:47]}~{converter.fingerprint}"
+
+
+def simplified_columns(
+    model: type, values: dict[str, Any], fields: tuple[str, ...], content_dir: Path | str | None = None
+) -> dict[str, str]:
+    """``<field>_zhs`` (the Simplified edition's text) made from ``<field>_zh`` for each field the model stores
+    so (the columns of the two-column models and their migration are their capability's): ``{}`` for a model
+    without them, so a loader can fill them wherever they exist."""
+    converter_ = converter(content_dir)
+    return {
+        f"{name}_zhs": converter_.text(str(values.get(f"{name}_zh") or ""))
+        for name in fields
+        if hasattr(model, f"{name}_zhs")
+    }

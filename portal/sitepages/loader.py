@@ -42,7 +42,7 @@ from ..content import (
 from ..i18n import N_, SIMPLIFIED, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..simplified import Converter, converter
-from ..simplified_rows import SOURCE_LANG, simplified_digest, simplified_html, simplified_json
+from ..simplified_rows import SOURCE_LANG, simplified_columns, simplified_digest, simplified_html, simplified_json
 from .model import PAGES, SiteContact, SitePage
 
 SOURCE = "sitepages"
@@ -317,6 +317,7 @@ def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]
         warnings.append(Problem(shown, field_line(text, "email"), message, severity="warning"))
         email = ""
     row = {"email": email, "expect_en": expect["en"].strip(), "expect_zh": expect["zh-hk"].strip()}
+    row.update(simplified_columns(SiteContact, row, ("expect",), path.parent.parent))
     return row, warnings
 
 
@@ -416,7 +417,7 @@ class SitePageSource:
             return
         progress(1)
         shown = relative(layout.contact, content_dir)
-        digest = file_hash(layout.contact.read_bytes())
+        digest = file_hash(layout.contact.read_bytes(), converter(content_dir).fingerprint)
         if tracker.is_unchanged(shown, digest) and row is not None:
             report.unchanged += 1
             return

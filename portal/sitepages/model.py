@@ -9,6 +9,7 @@ from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime, utcnow
+from ..i18n import SIMPLIFIED
 
 # The site pages and their order in the footer. Each has an address /<lang>/<slug>; a new page
 # needs its slug here (a folder in content/site/ that is not listed is reported by the check).
@@ -52,6 +53,10 @@ class SiteContact(Base):
     expect_zh: Mapped[str] = mapped_column(Text, default="")
 
     def expect(self, lang: str) -> str:
+        """What happens after someone writes to us, in ``lang``: the Simplified text is made at sync into
+        ``expect_zhs`` (a column of the two-column models' migration; English until a database has it)."""
+        if lang == SIMPLIFIED:
+            return getattr(self, "expect_zhs", "") or self.expect_en
         return self.expect_zh if lang == "zh-hk" else self.expect_en
 
 

@@ -20,13 +20,29 @@ SOURCE_LANG = written_lang(SIMPLIFIED)  # "zh-hk"
 # A link the renderer wrote to a page of the Hong Kong edition: /zh-hk/… (attribute values, with its language).
 _HK_LINK = re.compile(r'(\shref=")/' + re.escape(SOURCE_LANG) + r"(/|#|\"|\?)")
 _HK_HREFLANG = f'hreflang="{LANGUAGES[SOURCE_LANG].html_lang}"'
+_TARGET = re.compile(r'\s(?:id|href|name)="[^"]*"')
 
 
 def simplified_html(converter: Converter, html: str) -> str:
-    """Rendered Traditional HTML as the Simplified edition shows it: text converted, site links to /zh-cn/."""
+    """Rendered Traditional HTML as the Simplified edition shows it: text converted, site links to /zh-cn/.
+
+    Link targets and ids are no reader's text: they stay as written (a heading's anchor made from Chinese
+    words is the same in both Chinese editions), so both link the same places.
+    """
     html = _HK_LINK.sub(lambda match: f"{match.group(1)}/{SIMPLIFIED}{match.group(2)}", html)
     html = html.replace(_HK_HREFLANG, f'hreflang="{LANGUAGES[SIMPLIFIED].html_lang}"')
-    return converter.html(html)
+    kept = [match.group(0) for match in _TARGET.finditer(html)]
+    converted = converter.html(html)
+    if len(kept) != sum(1 for _ in _TARGET.finditer(converted)):  # never seen: OpenCC keeps markup as it is
+        return converted
+    targets = iter(kept)
+    return _TARGET.sub(lambda _match: next(targets), converted)
+
+
+def simplified_toc(converter: Converter, toc_json: str) -> str:
+    """A table of contents ([level, anchor, text], …): the text converted, the anchor kept (see above)."""
+    toc = [[level, anchor, converter.text(text)] for level, anchor, text in json.loads(toc_json or "[]")]
+    return json.dumps(toc, ensure_ascii=False)
 
 
 def simplified_json(converter: Converter, text: str, fields: tuple[str, ...] | None = None) -> str:

@@ -48,7 +48,7 @@ from ..i18n import N_, SIMPLIFIED, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import Schedule, hong_kong_date, publication_moment
 from ..simplified import Converter, converter
-from ..simplified_rows import SOURCE_LANG, simplified_digest, simplified_html, simplified_json
+from ..simplified_rows import SOURCE_LANG, simplified_digest, simplified_html, simplified_json, simplified_toc
 from .model import Article, Category, Tag
 from .sources import parse_sources
 
@@ -597,6 +597,6 @@ def simplified_article(simplify: Converter, values: dict[str, Any]) -> dict[str,
     for name in SIMPLIFIED_TEXT:
         made[name] = simplify.text(values[name] or "")
     made["body_html"] = simplified_html(simplify, values["body_html"])
-    made["toc_json"] = simplified_json(simplify, values["toc_json"])
+    made["toc_json"] = simplified_toc(simplify, values["toc_json"])
     made["sources_json"] = simplified_json(simplify, values["sources_json"], ("title", "publisher"))
     return made

@@ -42,7 +42,13 @@ from ..content import (
 from ..i18n import N_, SIMPLIFIED, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..simplified import Converter, converter
-from ..simplified_rows import SOURCE_LANG, simplified_columns, simplified_digest, simplified_html, simplified_json
+from ..simplified_rows import (
+    SOURCE_LANG,
+    simplified_columns,
+    simplified_digest,
+    simplified_html,
+    simplified_toc,
+)
 from .model import PAGES, SiteContact, SitePage
 
 SOURCE = "sitepages"
@@ -462,5 +468,5 @@ def simplified_page(simplify: Converter, values: dict[str, Any]) -> dict[str, An
         title=simplify.text(values["title"]),
         summary=simplify.text(values["summary"]),
         body_html=simplified_html(simplify, values["body_html"]),
-        toc_json=simplified_json(simplify, values["toc_json"]),
+        toc_json=simplified_toc(simplify, values["toc_json"]),
     )

@@ -522,7 +522,7 @@ class ArticleSource:
         gone = {key: row_id for key, row_id in existing.items() if key not in on_disk}
         if gone:
             session.execute(delete(Article).where(Article.id.in_(list(gone.values()))))
-            report.removed += len(gone)
+            report.removed += sum(1 for _slug, lang in gone if lang != SIMPLIFIED)  # counted as files are
             report.changed_keys.update(slug for slug, _lang in gone)
             for slug, lang in gone:
                 schedule.forget(slug, lang)

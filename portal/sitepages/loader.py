@@ -398,7 +398,7 @@ class SitePageSource:
         for key, row in existing.items():
             if key not in on_disk:
                 session.delete(row)
-                report.removed += 1
+                report.removed += 0 if key[1] == SIMPLIFIED else 1  # counted as files are: a made row is not one
                 report.changed_keys.add(key[0])
         self._sync_contact(session, content_dir, layout, tracker, report, progress)
         for path in tracker.removed():

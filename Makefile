@@ -83,8 +83,9 @@ lint: install
 	$(BIN)/ruff check portal tests bench
 	$(BIN)/ruff format --check portal tests bench tools wsgi.py
 
-## make fuzz: the fuzz targets in tests/fuzz (feed parse + store, front matter + article loader), each for
-## FUZZ_SECONDS; not part of `make test`. A crash is listed with the shortest input that caused it.
+## make fuzz: the fuzz targets in tests/fuzz (feed parse + store, plain RSS against feedparser, front matter +
+## article loader), each for FUZZ_SECONDS; not part of `make test`. A crash is listed with the shortest input
+## that caused it.
 FUZZ_SECONDS ?= 60
 fuzz: install compile-translations
 	PORTAL_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -s -p no:cacheprovider --timeout=0 tests/fuzz

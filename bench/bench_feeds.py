@@ -443,7 +443,6 @@ def run(args: argparse.Namespace) -> None:
             env.update(
                 {
                     "PORTAL_DATABASE_URL": database_url,
-                    "PORTAL_DATABASE_UPGRADE_ON_START": "1",
                     "PORTAL_CONTENT_DIR": str(content),
                     "PORTAL_SECRET_KEY": "bench",
                     "PORTAL_SITE_URL": "http://bench.test",
@@ -457,6 +456,13 @@ def run(args: argparse.Namespace) -> None:
             )
             connect, read, workers = (settings[f"FEED_{k}"] for k in ("CONNECT_TIMEOUT", "READ_TIMEOUT", "WORKERS"))
             print(f"configured: connect {connect:g} s, read {read:g} s, total {total:g} s, {workers} workers")
+            # The schema first, as a deploy does (`flask db upgrade`), so each timed refresh is the refresh alone
+            # (with PORTAL_DATABASE_UPGRADE_ON_START every command would also import Alembic and check the schema).
+            seconds, done = flask(env, work / "instance", "db", "upgrade")
+            print(f"db upgrade: {seconds:.2f} s, exit {done.returncode}")
+            if done.returncode:
+                print(done.stdout[-2000:], done.stderr[-2000:])
+                return
             seconds, done = flask(env, work / "instance", "content", "sync")
             print(f"content sync ({args.feeds} partner profiles): {seconds:.2f} s, exit {done.returncode}")
             if done.returncode:
@@ -537,9 +543,10 @@ def _ours_once(server: BenchServer, base_env: dict[str, str], work: Path) -> tup
             "PORTAL_SITE_URL": "http://bench.test",
         }
     )
-    _seconds, done = flask(env, instance, "content", "sync")
-    if done.returncode:
-        raise SystemExit(f"content sync failed: {done.stdout[-1000:]} {done.stderr[-1000:]}")
+    for step in (("db", "upgrade"), ("content", "sync")):  # untimed: the empty database, then the partners
+        _seconds, done = flask(env, instance, *step)
+        if done.returncode:
+            raise SystemExit(f"{' '.join(step)} failed: {done.stdout[-1000:]} {done.stderr[-1000:]}")
     cpu = _children_cpu()
     seconds, done = flask(env, instance, "feeds", "refresh")
     cpu = _children_cpu() - cpu
@@ -571,6 +578,10 @@ def versus_reader(args: argparse.Namespace) -> None:
     import statistics
 
     python = reader_python(Path(args.reader_venv))
+    # reader runs from its installed bytecode; an editable checkout run with PYTHONDONTWRITEBYTECODE (as on the
+    # shared machine) would compile every portal module from source in each timed run. Byte-compile it first,
+    # as installing the site would.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "portal")], check=True, capture_output=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
     server = BenchServer(args.feeds, args.items, 0, formats=("rss",))
     print(

@@ -11,9 +11,11 @@ What it does, all in one run and all cleaned up at exit (also on Ctrl-C):
    temporary instance (SQLite + file-system cache by default; ``--postgres`` uses
    a throw-away schema in PostgreSQL on 127.0.0.1:5432 db ``test``, ``--redis``
    Redis on 127.0.0.1:6379 under a throw-away key prefix);
-2. starts two gunicorns on ``bench/bench_wsgi.py`` (the portal plus ``/bench/bare``):
+2. starts three gunicorns on ``bench/bench_wsgi.py`` (the portal plus ``/bench/bare``):
    one with the page cache (filled before measuring), one with it bypassed
-   (``PORTAL_BENCH_PAGE_CACHE=off``);
+   (``PORTAL_BENCH_PAGE_CACHE=off``), and one on the same cache with insights'
+   counting off (``PORTAL_INSIGHTS=0``; wrk sends a browser's user agent, so the
+   first counts every view): issue 20's target is counting >= 0.95 x off;
 3. saves each page's HTML and serves the copies with nginx;
 4. runs ``wrk`` on: the bare route; per page, the cached page, the bare route
    sending the same number of bytes (``/bench/bare/<bytes>``), the uncached page
@@ -156,13 +158,17 @@ def server_cpu_seconds(group: int) -> float:
     return total / _TICK
 
 
+BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+
 def wrk(url: str, group: int, args: argparse.Namespace) -> WrkResult:
     """Warm up briefly, then one measured run of ``wrk --latency``, noting the server's CPU time.
 
     Requests per second depend on whatever else the shared machine is doing; the server's
     CPU time per request much less so, and it is what a dedicated core would turn into throughput.
     """
-    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency"]
+    # A browser's user agent, so the portal counts these page views (insights, issue 20) as a visitor's.
+    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "-H", f"User-Agent: {BROWSER_AGENT}"]
     subprocess.run([*base, f"-d{args.warmup}s", url], check=True, capture_output=True)
     cpu_before = server_cpu_seconds(group)
     out = subprocess.run([*base, f"-d{args.duration}s", url], check=True, capture_output=True, text=True).stdout
@@ -378,6 +384,22 @@ def table(results: dict[str, WrkResult], sizes: dict[str, int], cache_state: dic
     return "\n".join(rows)
 
 
+def counting_table(results: dict[str, WrkResult]) -> str:
+    """Cached pages with insights counting every view (a browser's user agent) and with counting off."""
+    rows = [
+        "| page | cached req/s, counting | cached req/s, counting off | counting / off (CPU) "
+        "| CPU µs/req counting / off |",
+        "|---|---|---|---|---|",
+    ]
+    for name, path in PAGES.items():
+        on, off = results[f"cached {name}"], results[f"uncounted {name}"]
+        rows.append(
+            f"| {name} `{path}` | {on.rps:,.0f} | {off.rps:,.0f} | {on.rps / off.rps:.3f} "
+            f"({off.cpu_us / on.cpu_us:.3f}) | {on.cpu_us:.0f} / {off.cpu_us:.0f} |"
+        )
+    return "\n".join(rows)
+
+
 def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
@@ -395,7 +417,10 @@ def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
     uncached_server, uncached_base = gunicorn(
         {**env, "PORTAL_BENCH_PAGE_CACHE": "off"}, args, work, cleanup, "uncached"
     )
+    # The same cached pages (one instance, one cache) with insights' counting off (issue 20).
+    uncounted_server, uncounted_base = gunicorn({**env, "PORTAL_INSIGHTS": "0"}, args, work, cleanup, "uncounted")
     cache_state = fill_cache(cached_base)
+    fill_cache(uncounted_base)
     bypassed = fill_cache(uncached_base)
     if any(value != "none" for value in bypassed.values()):
         sys.exit(f"page cache not bypassed: X-Cache {bypassed}")
@@ -410,12 +435,19 @@ def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
         targets[f"cached {name}"] = (cached_base + path, cached_group)
         targets[f"bare-bytes {name}"] = (f"{cached_base}{BARE}/{sizes[name]}", cached_group)
         targets[f"uncached {name}"] = (uncached_base + path, uncached_group)
+        targets[f"uncounted {name}"] = (uncounted_base + path, uncounted_server.pid)
         targets[f"nginx {name}"] = (static_base + path, static_group)
+    if args.counting_only:
+        targets = {label: target for label, target in targets.items() if label.startswith(("cached", "uncounted"))}
+        results = measure_rounds(targets, args)
+        print("\n" + counting_table(results))
+        return
     results = measure_rounds(targets, args)
 
     after = fill_cache(cached_base)  # still served from the cache after the run?
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}; X-Cache after the run: {after}\n")
     print(table(results, sizes, cache_state))
+    print("\n" + counting_table(results))
     hits = [name for name, value in cache_state.items() if value == "hit"]
     if hits:
         worst = min(hits, key=lambda name: results[f"cached {name}"].rps)
@@ -436,6 +468,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers and nginx workers (default 2)")
+    parser.add_argument(
+        "--counting-only",
+        action="store_true",
+        help="only cached pages with insights counting on and off (issue 20), for more rounds",
+    )
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL 127.0.0.1:5432 db test, throw-away schema")
     parser.add_argument("--redis", action="store_true", help="Redis on 127.0.0.1:6379, throw-away key prefix")
     args = parser.parse_args()

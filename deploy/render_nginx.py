@@ -30,7 +30,9 @@ MIME_TYPES = Path("/etc/nginx/mime.types")
 TEMP_KINDS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
-def render_site(root: Path, upstream: str, listen: str, server_name: str, cache_dir: Path, brotli: bool) -> str:
+def render_site(
+    root: Path, upstream: str, listen: str, server_name: str, cache_dir: Path, brotli: bool, insights_log: Path
+) -> str:
     text = SITE.read_text(encoding="utf-8")
     values = {
         "ROOT": str(root),
@@ -38,6 +40,7 @@ def render_site(root: Path, upstream: str, listen: str, server_name: str, cache_
         "LISTEN": listen,
         "SERVER_NAME": server_name,
         "CACHE_DIR": str(cache_dir),
+        "INSIGHTS_LOG": str(insights_log),
         "BROTLI": f"include {BROTLI};" if brotli else "# brotli: not enabled (render with --brotli)",
     }
     for name, value in values.items():
@@ -75,11 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--listen", default="80", help="nginx's listen argument, e.g. 80 or 127.0.0.1:8080")
     parser.add_argument("--server-name", default="_", help="the site's host name")
     parser.add_argument("--cache-dir", type=Path, default=Path("/var/cache/nginx/portal"))
+    parser.add_argument(
+        "--insights-log", type=Path, default=Path("/var/log/nginx/portal-insights.log"),
+        help="where nginx writes the log `flask insights ingest-log` reads (no address, no user agent)",
+    )  # fmt: skip
     parser.add_argument("--brotli", action="store_true", help="include nginx/brotli.conf (module must be installed)")
     parser.add_argument("--standalone", type=Path, metavar="DIR", help="write DIR/nginx.conf and DIR/portal.conf")
     args = parser.parse_args(argv)
     if args.standalone is None:
-        site = render_site(args.root, args.upstream, args.listen, args.server_name, args.cache_dir, args.brotli)
+        site = render_site(
+            args.root, args.upstream, args.listen, args.server_name, args.cache_dir, args.brotli, args.insights_log
+        )
         sys.stdout.write(site)
         return 0
     prefix = args.standalone.resolve()
@@ -88,7 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     brotli = args.brotli and BROTLI_MODULE.exists()
     site = prefix / "portal.conf"
     site.write_text(
-        render_site(args.root.resolve(), args.upstream, args.listen, args.server_name, prefix / "cache", brotli),
+        render_site(
+            args.root.resolve(),
+            args.upstream,
+            args.listen,
+            args.server_name,
+            prefix / "cache",
+            brotli,
+            prefix / "insights.log",
+        ),  # fmt: skip
         encoding="utf-8",
     )
     (prefix / "nginx.conf").write_text(standalone_conf(prefix, site, brotli), encoding="utf-8")

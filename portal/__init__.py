@@ -2,8 +2,8 @@
 
 ``create_app`` is a short list of ``configure_*`` steps, one per concern, then
 one ``init_app`` per capability (articles, help, events, feeds, self-check,
-centres, site pages, search, feedback, life stages, topics, and the
-Simplified edition's term list). Each capability lives in its own
+centres, site pages, search, feedback, life stages, topics, insights, and
+the Simplified edition's term list). Each capability lives in its own
 sub-package with its model, loader and views.
 """
 
@@ -27,7 +27,7 @@ from .templating import configure_templates
 # Capability sub-packages, in the order their blueprints are registered.
 CAPABILITIES = [
     "articles", "help", "selfcheck", "centres", "events", "feeds", "sitepages", "search", "feedback", "preview",
-    "health", "glossary", "simplified", "stages", "topics",
+    "health", "glossary", "simplified", "stages", "topics", "insights",
 ]  # fmt: skip
 
 

@@ -47,6 +47,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from .db import SiteState, get_engine, session_scope, set_state
 from .i18n import guess_lang_from_path
 from .publishing import clock_now, publication_marker
+from .signals import send_page_served
 
 log = logging.getLogger(__name__)
 
@@ -357,6 +358,8 @@ class PageCacheMiddleware:
         cached = self._cached(key)
         if cached is None:
             return self.wsgi_app(environ, start_response)
+        if cached.status == 200:
+            send_page_served(self.app, req.path, environ.get("QUERY_STRING", ""), _mimetype(cached.headers), environ)
         headers = [*cached.headers, ("X-Cache", "hit")]
         if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             # Rare on the hit path (a browser revalidating): werkzeug answers 304 or the page.
@@ -395,6 +398,14 @@ class PageCacheMiddleware:
     def _cached(self, key: str) -> CachedPage | None:
         page = _guarded(self.app, "read", lambda: self.app.extensions["cache"][cache].get(key))
         return page if isinstance(page, CachedPage) else None
+
+
+def _mimetype(headers: list[tuple[str, str]]) -> str:
+    """The media type of a cached page (``text/html``), without its parameters."""
+    for name, value in headers:
+        if name == "Content-Type":
+            return value.partition(";")[0].strip()
+    return ""
 
 
 def cache_only_if_understood(understood: Iterable[tuple[str, str]], names: Iterable[str]) -> None:

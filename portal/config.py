@@ -130,4 +130,18 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         # Set only by `flask content preview` for its own app (portal/preview/): banner, reload script.
         "PREVIEW": False,
         "SITEMAP_MAX_URLS": max(2, _int(env, "PORTAL_SITEMAP_MAX_URLS", 1000)),
+        # Insights (portal/insights): counts per day and page, search, self-check or calendar, nothing about
+        # a visitor. Off with PORTAL_INSIGHTS=0. A figure below the threshold is shown as "fewer than N".
+        "INSIGHTS_ENABLED": env.get("PORTAL_INSIGHTS", "1").strip().lower() not in ("0", "false", "no", "off"),
+        "INSIGHTS_THRESHOLD": max(1, _int(env, "PORTAL_INSIGHTS_THRESHOLD", 10)),
+        # Daily rows older than this are added up into weekly ones (flask insights flush / rollup).
+        "INSIGHTS_RETENTION_DAYS": max(14, _int(env, "PORTAL_INSIGHTS_RETENTION_DAYS", 400)),
+        # Each process writes its counts out when it holds this many keys, or they are this many seconds old.
+        "INSIGHTS_FLUSH_KEYS": max(1, _int(env, "PORTAL_INSIGHTS_FLUSH_KEYS", 500)),
+        "INSIGHTS_FLUSH_SECONDS": _float(env, "PORTAL_INSIGHTS_FLUSH_SECONDS", 60.0),
+        # Weeks the public page covers; a regular expression of user agents not counted (empty: the built-in list).
+        "INSIGHTS_WEEKS": max(1, _int(env, "PORTAL_INSIGHTS_WEEKS", 12)),
+        "INSIGHTS_BOTS": env.get("PORTAL_INSIGHTS_BOTS", ""),
+        # nginx's insights log (deploy/nginx/portal.conf), read by `flask insights ingest-log` without a FILE.
+        "INSIGHTS_LOG": env.get("PORTAL_INSIGHTS_LOG", ""),
     }

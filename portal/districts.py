@@ -22,6 +22,7 @@ from flask import Flask
 from sqlalchemy import Float, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .bilingual import sync_simplified, with_simplified, written_text
 from .content import (
     ContentError,
     FileTracker,
@@ -37,6 +38,7 @@ from .content import (
 )
 from .db import Base
 from .i18n import N_
+from .simplified import converter
 
 SOURCE = "districts"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -56,17 +58,19 @@ class District(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     name_en: Mapped[str] = mapped_column(String(100))
     name_zh: Mapped[str] = mapped_column(String(100))
+    name_zhs: Mapped[str] = mapped_column(String(100), default="")
     region_en: Mapped[str] = mapped_column(String(100), default="")
     region_zh: Mapped[str] = mapped_column(String(100), default="")
+    region_zhs: Mapped[str] = mapped_column(String(100), default="")
     lat: Mapped[float] = mapped_column(Float)
     lng: Mapped[float] = mapped_column(Float)
     boundary_json: Mapped[str] = mapped_column(Text, default="[]")
 
     def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh-hk" else self.name_en
+        return written_text(self, "name", lang)
 
     def region(self, lang: str) -> str:
-        return self.region_zh if lang == "zh-hk" else self.region_en
+        return written_text(self, "region", lang)
 
     @property
     def polygons(self) -> list[list[list[list[float]]]]:
@@ -201,6 +205,11 @@ class DistrictSource:
         return []
 
     def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
+        report = self._sync(session, content_dir, progress)
+        sync_simplified(session, report, District, convert=converter(content_dir))
+        return report
+
+    def _sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
         report = SyncReport(self.name)
         paths = self.files(content_dir)
         progress(len(paths))
@@ -218,7 +227,7 @@ class DistrictSource:
             tracker.record_error(shown, digest, exc.problems)
             return report
         session.execute(delete(District))
-        session.add_all(District(**row) for row in rows)
+        session.add_all(District(**row) for row in with_simplified(rows, District, converter(content_dir)))
         tracker.record_ok(shown, digest)
         report.updated = 1
         return report

@@ -21,19 +21,24 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import nh3
 from flask import current_app, has_app_context
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 
 from .content import ContentError, load_yaml_file
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+
+# markdown-it is imported where markdown is rendered (a content sync, the preview), not by every process
+# that only cleans HTML here (a feed refresh).
 
 # Bump when the same markdown renders to different HTML or plain text: the next `flask content sync`
 # then re-renders every file (loaders put it in their file hashes) and the search index follows.
@@ -282,6 +287,8 @@ def _split_numbers(token: Token, pattern: re.Pattern[str], phones: PhoneBook) ->
             continue
         if start > last:
             out.append(_text(text[last:start], token.level))
+        from markdown_it.token import Token
+
         link = Token("link_open", "a", 1, level=token.level, markup="phone")
         link.attrSet("href", href)
         out += [link, _text(match.group(), token.level + 1), Token("link_close", "a", -1, level=token.level)]
@@ -294,6 +301,8 @@ def _split_numbers(token: Token, pattern: re.Pattern[str], phones: PhoneBook) ->
 
 
 def _text(content: str, level: int) -> Token:
+    from markdown_it.token import Token
+
     return Token("text", "", 0, content=content, level=level)
 
 
@@ -309,14 +318,15 @@ class RenderResult:
     plain_text: str = ""
 
 
+@cache
 def _parser() -> MarkdownIt:
+    """The shared parser: building one costs more than parsing a short article, and it holds no
+    per-document state."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
     md.core.ruler.push("phone_links", _link_phone_numbers)
     return md
-
-
-# Building a parser costs more than parsing a short article; it holds no per-document state, so one is shared.
-_PARSER = _parser()
 
 
 class MarkdownRenderer:
@@ -327,7 +337,7 @@ class MarkdownRenderer:
         self.lang = lang
         self.media_url = media_url
         self.phones = phones if phones is not None else current_phone_book()
-        self.md = _PARSER
+        self.md = _parser()
 
     def render(self, source: str) -> RenderResult:
         result = RenderResult(html="")

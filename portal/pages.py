@@ -19,6 +19,7 @@ from .db import get_session
 from .i18n import LANG_COOKIE, LANGUAGES, current_lang, guess_lang_from_path, lang_cookie, negotiate_lang
 from .params import same_site_path
 from .security import add_security_headers
+from .signals import send_page_served
 from .sitemap import SitemapSection, register_sitemap_provider
 from .sitemap import file_response as sitemap_file_response
 from .sitemap import index_response as sitemap_index_response
@@ -193,6 +194,10 @@ def init_app(app: Flask) -> None:
         add_http_cache_headers(response)
         if may_store_page(response):
             store_page(response)
+        if lang and response.status_code == 200 and request.method == "GET":
+            # A page-cache hit never gets here: the middleware sends page_served itself (portal/cache.py).
+            environ = request.environ
+            send_page_served(app, request.path, environ.get("QUERY_STRING", ""), response.mimetype or "", environ)
         if response.headers["Cache-Control"].startswith("public"):
             response.make_conditional(request)
         return response

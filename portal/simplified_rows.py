@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from .i18n import LANGUAGES, SIMPLIFIED, written_lang
-from .simplified import Converter, converter
+from .simplified import Converter
 
 SOURCE_LANG = written_lang(SIMPLIFIED)  # "zh-hk"
 # A link the renderer wrote to a page of the Hong Kong edition: /zh-hk/… (attribute values, with its language).
@@ -67,17 +66,3 @@ def simplified_json(converter: Converter, text: str, fields: tuple[str, ...] | N
 def simplified_digest(digest: str, converter: Converter) -> str:
     """The Simplified row's content hash: the Traditional file's with the converter's fingerprint."""
     return f"{digest[:47]}~{converter.fingerprint}"
-
-
-def simplified_columns(
-    model: type, values: dict[str, Any], fields: tuple[str, ...], content_dir: Path | str | None = None
-) -> dict[str, str]:
-    """``<field>_zhs`` (the Simplified edition's text) made from ``<field>_zh`` for each field the model stores
-    so (the columns of the two-column models and their migration are their capability's): ``{}`` for a model
-    without them, so a loader can fill them wherever they exist."""
-    converter_ = converter(content_dir)
-    return {
-        f"{name}_zhs": converter_.text(str(values.get(f"{name}_zh") or ""))
-        for name in fields
-        if hasattr(model, f"{name}_zhs")
-    }

@@ -126,6 +126,7 @@ def make_app(tmp_path: Path, scale_out_skip_reason, upgraded_sqlite: Path) -> It
                 cleanups.append(schema.drop)
                 cleanups.append(lambda: clear_redis_prefix(prefix))
                 cleanups.append(lambda: clear_redis_prefix(prefix.rstrip(":") + "-counters:"))  # portal/cache.py
+                cleanups.append(lambda: clear_redis_prefix(prefix.rstrip(":") + "-insights:"))  # portal/insights
                 upgrade_database(schema.url)
                 shared[backend] = {"DATABASE_URL": schema.url, "REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
             else:

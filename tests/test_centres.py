@@ -446,7 +446,11 @@ def test_json_and_csv_exports_carry_what_the_pages_show(cclient):
     data = cclient.get("/api/centres.json").get_json()
     assert data["count"] == 3
     harbour = next(c for c in data["centres"] if c["id"] == "test-harbour")
-    assert harbour["name"] == {"en": "Harbour Test Family Centre", "zh-hk": "海港測試家庭中心"}
+    assert harbour["name"] == {
+        "en": "Harbour Test Family Centre",
+        "zh-hk": "海港測試家庭中心",
+        "zh-cn": "海港测试家庭中心",
+    }
     assert harbour["opening_hours"]["mon"] == ["09:00-13:00", "14:00-18:00", "19:00-21:00"]
     assert harbour["opening_hours"]["sun"] == [] and harbour["public_holidays"] == "closed"
     assert harbour["location"] == {"latitude": 22.279, "longitude": 114.173}

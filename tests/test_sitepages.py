@@ -245,10 +245,10 @@ def test_a_broken_contact_file_names_its_line(checker, content_copy, old, new, l
         (
             "[contact page](../contact/en.md)",
             "[contact page](../contact-us/en.md)",
-            39,
+            53,
             "broken link: no site page or article 'contact-us'",
         ),
-        ("[contact page](../contact/en.md)", "[contact page](contact.html)", 39, "link 'contact.html' leads nowhere"),
+        ("[contact page](../contact/en.md)", "[contact page](contact.html)", 53, "link 'contact.html' leads nowhere"),
         (
             "We built this site",
             "Write to privacy@family-portal.example. We built this site",

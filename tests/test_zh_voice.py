@@ -189,8 +189,8 @@ def test_other_chinese_codes_move_permanently_to_zh_hk_keeping_path_and_query(cl
     assert client.get(f"/{alias}").headers["Location"] == "/zh-hk/"
 
 
-def test_simplified_and_unknown_codes_are_not_redirected(client):
-    assert client.get("/zh-cn/events").status_code == 404
+def test_the_simplified_edition_is_served_and_unknown_codes_are_not_redirected(client):
+    assert client.get("/zh-cn/events").status_code == 200  # issue 19: its own edition, not an alias
     assert client.get("/zhx/events").status_code == 404
 
 

@@ -1,4 +1,4 @@
-"""Every page type of the Chinese edition, rendered by the test client, and the text a reader sees on it.
+"""Every page type of a Chinese edition, rendered by the test client, and the text a reader sees on it.
 
 The pages come from ``app.url_map`` filled with the real synced content (the same enumeration as
 tests/test_hostile_routes.py), plus the pages no GET route shows alone: a self-check result, a search
@@ -31,7 +31,7 @@ BLOCK = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "de
          "tr", "ul", "title", "label", "button", "select", "textarea"}  # fmt: skip
 LABEL_ATTRIBUTES = ("alt", "aria-label", "title", "placeholder")
 # Pages no GET route of the url_map shows alone, or shows only with a query.
-EXTRA_GETS = ("/zh-hk/search?q=%E5%AE%B6%E5%BA%AD", "/zh-hk/no-such-page", "/zh-hk/events?free=1")
+EXTRA_GETS = ("/{lang}/search?q=%E5%AE%B6%E5%BA%AD", "/{lang}/no-such-page", "/{lang}/events?free=1")
 
 
 CODE = {"code", "kbd", "samp"}  # a cookie's name, a file name: not words of the page's language
@@ -49,8 +49,9 @@ class Block:
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, skip_langs: tuple[str, ...] = ("en",)) -> None:
         super().__init__(convert_charrefs=True)
+        self.skip_langs = skip_langs
         self.stack: list[tuple[str, bool]] = []  # (tag, hidden from this check)
         self.blocks: list[Block] = []
         self.current: list[str] = []
@@ -71,7 +72,7 @@ class _Reader(HTMLParser):
         skipping = (
             self._skipping()
             or tag in HIDDEN
-            or (found.get("lang") or "").lower().startswith("en")
+            or (found.get("lang") or "").lower().startswith(self.skip_langs)
             or "hidden" in found
             or found.get("aria-hidden") == "true"
         )
@@ -107,30 +108,32 @@ class _Reader(HTMLParser):
                 self.prose.append(data)
 
 
-def visible_blocks(html: str) -> list[Block]:
-    """The text a reader of the page meets, block by block, outside anything marked English."""
-    reader = _Reader()
+def visible_blocks(html: str, skip_langs: tuple[str, ...] = ("en",)) -> list[Block]:
+    """The text a reader of the page meets, block by block, outside anything marked English (or marked with
+    another of ``skip_langs``: lower-case prefixes of lang attributes)."""
+    reader = _Reader(skip_langs)
     reader.feed(html)
     reader.close()
     reader._flush()
     return reader.blocks
 
 
-def chinese_pages(app: Flask) -> Iterator[tuple[str, str]]:
-    """(url, html) of every page type under /zh-hk/ with real content, each real value of each argument."""
+def chinese_pages(app: Flask, lang: str = LANG) -> Iterator[tuple[str, str]]:
+    """(url, html) of every page type under /<lang>/ (zh-hk by default) with real content, each real value of
+    each argument."""
     values = _real_values(app)
     client = app.test_client()
     urls: list[str] = []
     for route in routes(app):
         if "GET" not in route.methods or "lang_code" not in route.arguments:
             continue
-        urls.extend(real_urls(app, route, values, LANG))
-    for url in [*dict.fromkeys(urls), *EXTRA_GETS]:
+        urls.extend(real_urls(app, route, values, lang))
+    for url in [*dict.fromkeys(urls), *(extra.format(lang=lang) for extra in EXTRA_GETS)]:
         response = client.get(url)
         if response.mimetype == "text/html" and response.status_code in (200, 404):
             yield url, response.get_data(as_text=True)
     for tool_id, tool in TOOLS.items():
         raw = sum(max(item.points(o.value) for o in item.options) for item in tool.items) // 2
-        url = f"/{LANG}/self-check/{tool_id}/result"
+        url = f"/{lang}/self-check/{tool_id}/result"
         response = client.post(url, data=form_for(answers_for(tool, raw)))
         yield f"POST {url}", response.get_data(as_text=True)

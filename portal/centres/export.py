@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ..bilingual import own_text
 from ..districts import District
 from .finder import DAYS, format_spans
 from .loader import LANGUAGES
@@ -26,8 +27,9 @@ NOTE = (
 Links = Callable[[Centre], dict[str, str]]
 
 
-def _both(en: str, zh: str) -> dict[str, str]:
-    return {"en": en, "zh-hk": zh}
+def _both(row: object, field: str) -> dict[str, str]:
+    """``field`` as written in each language, and the Simplified edition's copy of the Chinese."""
+    return {lang: own_text(row, field, lang) for lang in ("en", "zh-hk", "zh-cn")}
 
 
 def hours_text(centre: Centre) -> dict[str, list[str] | None]:
@@ -41,12 +43,10 @@ def centre_record(centre: Centre, district: District | None, links: dict[str, st
     return {
         "id": centre.key,
         "type": centre.kind,
-        "name": _both(centre.name_en, centre.name_zh),
-        "operator": _both(centre.operator_en, centre.operator_zh),
-        "district": {"id": district.key, "code": district.code, "name": _both(district.name_en, district.name_zh)}
-        if district
-        else None,
-        "address": _both(centre.address_en, centre.address_zh),
+        "name": _both(centre, "name"),
+        "operator": _both(centre, "operator"),
+        "district": {"id": district.key, "code": district.code, "name": _both(district, "name")} if district else None,
+        "address": _both(centre, "address"),
         "phones": centre.phones,
         "fax": centre.fax,
         "email": centre.email,
@@ -54,9 +54,9 @@ def centre_record(centre: Centre, district: District | None, links: dict[str, st
         "opening_hours": hours_text(centre) if centre.has_hours else None,
         "public_holidays": centre.public_holidays or None,
         "location": {"latitude": centre.lat, "longitude": centre.lng} if centre.has_location else None,
-        "service_boundary": _both(centre.boundary_en, centre.boundary_zh),
+        "service_boundary": _both(centre, "boundary"),
         "languages": centre.languages,
-        "accessibility": _both(centre.accessibility_en, centre.accessibility_zh),
+        "accessibility": _both(centre, "accessibility"),
         "last_verified": centre.last_verified.isoformat() if centre.last_verified else None,
         "confidence": centre.confidence,
         "source": centre.source,

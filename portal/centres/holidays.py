@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import holidays as holiday_library
 import yaml
 
 GOVHK_LIST = "https://www.gov.hk/en/about/abouthk/holiday/{year}.htm"
@@ -40,6 +39,8 @@ HEADER = """\
 
 def general_holidays(year: int) -> list[dict[str, object]]:
     """Every general holiday of ``year`` other than Sundays, with its English and Chinese names."""
+    import holidays as holiday_library  # here, not at every start-up: only `flask content holidays` needs it
+
     # The library's "optional" category for Hong Kong is the general-holiday list (the 17 days a year, besides
     # Sundays, on which government offices close); its "public" category is the shorter statutory list.
     categories = (holiday_library.OPTIONAL,)
@@ -51,6 +52,8 @@ def general_holidays(year: int) -> list[dict[str, object]]:
 
 
 def holidays_source(years: list[int]) -> str:
+    import holidays as holiday_library
+
     pages = ", ".join(GOVHK_LIST.format(year=year) for year in years)
     return (
         f"python-holidays {holiday_library.__version__} (https://github.com/vacanza/holidays), "

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from ..bilingual import sync_simplified, with_simplified
 from ..content import (
     ContentError,
     FileTracker,
@@ -35,6 +36,7 @@ from ..content import (
 )
 from ..districts import inside_hong_kong, parse_districts
 from ..i18n import N_
+from ..simplified import converter
 from .finder import DAYS, HoursError, normalise, parse_day, point_in_polygons
 from .model import Centre, Holiday
 
@@ -64,6 +66,21 @@ LANGUAGES = {
     "Punjabi": ("pa", "旁遮普語"),
     "Vietnamese": ("vi", "越南語"),
     "Hong Kong Sign Language": ("hks", "香港手語"),
+}
+# The Chinese names as the Simplified edition writes them (hk2s of the above, kept so by tests/test_simplified_rows.py).
+SIMPLIFIED_NAMES = {
+    "Cantonese": "粤语",
+    "English": "英语",
+    "Putonghua": "普通话",
+    "Hindi": "印地语",
+    "Urdu": "乌尔都语",
+    "Nepali": "尼泊尔语",
+    "Tagalog": "他加禄语",
+    "Bahasa Indonesia": "印尼语",
+    "Thai": "泰语",
+    "Punjabi": "旁遮普语",
+    "Vietnamese": "越南语",
+    "Hong Kong Sign Language": "香港手语",
 }
 LANGUAGE_ALIASES = {"mandarin": "Putonghua", "sign language": "Hong Kong Sign Language"}
 
@@ -409,6 +426,7 @@ class CentreSource:
     def sync(self, session: Session, content_dir: Path, progress: Progress) -> SyncReport:
         report = SyncReport(self.name)
         tracker = FileTracker(session, self.name)
+        convert = converter(content_dir)
         districts_raw = [p.read_bytes() for p in (content_dir / "districts.yml",) if p.exists()]
         for path, kind in ((holidays_path(content_dir), "holidays"), (centres_path(content_dir), "centres")):
             progress(1)
@@ -431,7 +449,8 @@ class CentreSource:
                 continue
             model = Holiday if kind == "holidays" else Centre
             session.execute(delete(model))
-            session.add_all(model(**row) for row in rows)
+            session.add_all(model(**row) for row in with_simplified(rows, model, convert))
             tracker.record_ok(shown, digest)
             report.updated += 1
+        sync_simplified(session, report, Holiday, Centre, convert=convert)
         return report

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..bilingual import own_text, pick
 from ..db import Base
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -24,11 +25,14 @@ class Centre(Base):
     kind: Mapped[str] = mapped_column(String(10))  # IFSC | ISC | other
     name_en: Mapped[str] = mapped_column(String(300), default="")
     name_zh: Mapped[str] = mapped_column(String(300), default="")
+    name_zhs: Mapped[str] = mapped_column(String(300), default="")
     operator_en: Mapped[str] = mapped_column(String(300), default="")
     operator_zh: Mapped[str] = mapped_column(String(300), default="")
+    operator_zhs: Mapped[str] = mapped_column(String(300), default="")
     district_key: Mapped[str] = mapped_column(String(60), default="")
     address_en: Mapped[str] = mapped_column(Text, default="")
     address_zh: Mapped[str] = mapped_column(Text, default="")
+    address_zhs: Mapped[str] = mapped_column(Text, default="")
     phones_json: Mapped[str] = mapped_column(Text, default="[]")
     fax: Mapped[str] = mapped_column(String(60), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
@@ -39,38 +43,40 @@ class Centre(Base):
     lng: Mapped[float | None] = mapped_column(Float, nullable=True)
     boundary_en: Mapped[str] = mapped_column(Text, default="")
     boundary_zh: Mapped[str] = mapped_column(Text, default="")
+    boundary_zhs: Mapped[str] = mapped_column(Text, default="")
     languages_json: Mapped[str] = mapped_column(Text, default="[]")
     accessibility_en: Mapped[str] = mapped_column(Text, default="")
     accessibility_zh: Mapped[str] = mapped_column(Text, default="")
+    accessibility_zhs: Mapped[str] = mapped_column(Text, default="")
     last_verified: Mapped[date | None] = mapped_column(Date, nullable=True)
     confidence: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     has_hours: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    def _pick(self, en: str, zh: str, lang: str) -> str:
-        return (zh or en) if lang == "zh-hk" else (en or zh)
-
     def name(self, lang: str) -> str:
-        return self._pick(self.name_en, self.name_zh, lang)
+        return pick(self, "name", lang)
 
     def name_is_other_language(self, lang: str) -> bool:
-        return not (self.name_zh if lang == "zh-hk" else self.name_en)
+        return not own_text(self, "name", lang)
 
     def operator(self, lang: str) -> str:
-        return self._pick(self.operator_en, self.operator_zh, lang)
+        return pick(self, "operator", lang)
 
     def address(self, lang: str) -> str:
-        return self._pick(self.address_en, self.address_zh, lang)
+        return pick(self, "address", lang)
 
     def address_is_other_language(self, lang: str) -> bool:
-        return bool(self.address(lang)) and not (self.address_zh if lang == "zh-hk" else self.address_en)
+        return bool(self.address(lang)) and not own_text(self, "address", lang)
 
     def boundary(self, lang: str) -> str:
-        return self._pick(self.boundary_en, self.boundary_zh, lang)
+        return pick(self, "boundary", lang)
+
+    def boundary_is_other_language(self, lang: str) -> bool:
+        return bool(self.boundary(lang)) and not own_text(self, "boundary", lang)
 
     def accessibility(self, lang: str) -> str:
-        return self._pick(self.accessibility_en, self.accessibility_zh, lang)
+        return pick(self, "accessibility", lang)
 
     @property
     def phones(self) -> list[str]:
@@ -110,6 +116,7 @@ class Holiday(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     name_en: Mapped[str] = mapped_column(String(200), default="")
     name_zh: Mapped[str] = mapped_column(String(200), default="")
+    name_zhs: Mapped[str] = mapped_column(String(200), default="")
 
     def name(self, lang: str) -> str:
-        return (self.name_zh or self.name_en) if lang == "zh-hk" else (self.name_en or self.name_zh)
+        return pick(self, "name", lang)

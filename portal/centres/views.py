@@ -21,7 +21,8 @@ from sqlalchemy import select
 from ..cache import cache_only_if_understood, never_cache_this_page, page_params
 from ..db import get_session
 from ..districts import District, all_districts
-from ..i18n import current_lang
+from ..i18n import LANGUAGES as LANGUAGES_SERVED
+from ..i18n import SIMPLIFIED, current_lang, is_chinese, written_lang
 from ..params import choice, text
 from . import export
 from .finder import (
@@ -35,7 +36,7 @@ from .finder import (
     point_in_polygons,
     rank_by_distance,
 )
-from .loader import LANGUAGES, TYPES
+from .loader import LANGUAGES, SIMPLIFIED_NAMES, TYPES
 from .model import DAYS, Centre, Holiday
 
 bp = Blueprint("centres", __name__, url_prefix="/<lang:lang_code>/centres")
@@ -130,7 +131,9 @@ def type_labels() -> dict[str, str]:
 
 
 def language_label(name: str, lang: str) -> str:
-    return LANGUAGES[name][1] if lang == "zh-hk" and name in LANGUAGES else name
+    if name not in LANGUAGES or not is_chinese(lang):
+        return name
+    return SIMPLIFIED_NAMES[name] if lang == SIMPLIFIED else LANGUAGES[name][1]
 
 
 # The research notes' own grading (content/centres/centres.csv `confidence`, copied from the shared data)
@@ -291,7 +294,7 @@ def centre(key: str):
     if found.has_location:
         directions = (f"https://www.openstreetmap.org/directions?to={found.lat}%2C{found.lng}", True)
     elif found.address(lang):
-        directions = ("https://www.openstreetmap.org/search?query=" + quote(found.address(lang)), False)
+        directions = ("https://www.openstreetmap.org/search?query=" + quote(found.address(written_lang(lang))), False)
     return render_template(
         "centres/centre.html",
         item=item,
@@ -309,7 +312,7 @@ def centre(key: str):
 
 def _links(centre: Centre) -> dict[str, str]:
     base = current_app.config["SITE_URL"]
-    return {lang: base + url_for("centres.centre", lang_code=lang, key=centre.key) for lang in ("en", "zh-hk")}
+    return {lang: base + url_for("centres.centre", lang_code=lang, key=centre.key) for lang in LANGUAGES_SERVED}
 
 
 def _json_response(data, filename: str) -> Response:

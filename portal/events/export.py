@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from xml.etree import ElementTree as ET
 
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
 from markupsafe import Markup
 
 from .model import Event
@@ -26,6 +24,11 @@ def local(event_time: datetime, offset_minutes: int = 480) -> datetime:
 
 
 def to_ics(events: list[Event], lang: str, url_for_event, calendar_name: str) -> bytes:
+    # Imported here, not at the top: the module is loaded with the event views by every process (the
+    # `flask` commands too), and icalendar is only needed for a .ics download.
+    from icalendar import Calendar
+    from icalendar import Event as IcsEvent
+
     cal = Calendar()
     cal.add("prodid", "-//Hong Kong Family Portal//events//EN")
     cal.add("version", "2.0")

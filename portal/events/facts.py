@@ -22,6 +22,9 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from ..bilingual import own_text, pick, simplified_text
+from ..simplified import Converter
+
 # Code -> label (translated through Babel). Codes are what editors write in `languages:`.
 LANGUAGES = {
     "cantonese": _l("Cantonese"),
@@ -52,6 +55,7 @@ LANGUAGE_ALIASES = {
     "手語": "sign-language",
 }
 MAX_FEE_NOTE = 100
+FEE_COLUMN = 300  # event.fee's length
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -75,13 +79,13 @@ class Fee:
     note_en: str = ""
     note_zh: str = ""
     foreign: Foreign | None = None  # free text from a feed, shown as written
+    note_zhs: str = ""  # the Simplified edition's note, made from note_zh when the event is stored
 
     def note(self, lang: str) -> str:
-        first, other = (self.note_zh, self.note_en) if lang == "zh-hk" else (self.note_en, self.note_zh)
-        return first or other
+        return pick(self, "note", lang)
 
     def note_is_translated(self, lang: str) -> bool:
-        return bool(self.note_zh if lang == "zh-hk" else self.note_en)
+        return bool(own_text(self, "note", lang))
 
     @property
     def amount_text(self) -> str:
@@ -144,6 +148,7 @@ def fee_facts(fee: str, is_free: bool | None) -> Fee:
                 hkd=parse_amount(data["hkd"]) if "hkd" in data else None,
                 note_en=str(data.get("note_en") or ""),
                 note_zh=str(data.get("note_zh") or ""),
+                note_zhs=str(data.get("note_zhs") or ""),
             )
     if not text:
         return Fee(free=bool(is_free))
@@ -217,6 +222,23 @@ def _note(note: str) -> dict[str, str]:
     if not note:
         return {}
     return {"note_zh": note} if CJK.search(note) else {"note_en": note}
+
+
+def with_simplified_note(fee: str, convert: Converter | None = None, room: int = FEE_COLUMN) -> str:
+    """The ``event.fee`` column with the Simplified copy of its Chinese note (``note_zhs``), when it has one
+    and the column has room for it (a page without it shows the English note, else the Traditional)."""
+    if not fee.startswith("{") or '"note_zh"' not in fee:
+        return fee
+    try:
+        data = json.loads(fee)
+    except ValueError:  # a feed's own text that only looks like ours
+        return fee
+    if not isinstance(data, dict):
+        return fee
+    data.pop("note_zhs", None)
+    data["note_zhs"] = simplified_text(str(data.get("note_zh") or ""), convert)
+    written = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return written if len(written) <= room else fee
 
 
 def structured_fee(value: str, is_free: bool | None = None) -> dict[str, object]:

@@ -65,7 +65,8 @@ def note_text(note: FeedHealthNote, districts: Mapping[str, District] | None = N
     """One sentence for the partner (plain text; the template escapes it)."""
     if note.kind in ("no-district", "more-no-district"):
         return _district_text(note, districts or {})
-    name = note.title or note.uid
+    lang = current_lang()
+    name = note.shown_title(lang) or note.uid
     if note.kind == "occurrences-capped":
         if note.detail in EVERY:
             return _(
@@ -87,9 +88,7 @@ def note_text(note: FeedHealthNote, districts: Mapping[str, District] | None = N
     if note.kind == "row-skipped":
         reason = SKIP_REASONS.get(note.detail, SKIP_REASONS["broken"])
         if note.title:
-            return _(
-                "Row %(row)d (“%(name)s”) was skipped: %(reason)s", row=note.position, name=note.title, reason=reason
-            )
+            return _("Row %(row)d (“%(name)s”) was skipped: %(reason)s", row=note.position, name=name, reason=reason)
         return _("Row %(row)d was skipped: %(reason)s", row=note.position, reason=reason)
     if note.kind == "block-unreadable":
         return _(
@@ -127,15 +126,16 @@ def _district_text(note: FeedHealthNote, districts: Mapping[str, District]) -> s
     """
     if note.kind == "more-no-district":
         return ngettext("%(num)d more event has no district.", "%(num)d more events have no district.", note.number)
+    lang = current_lang()
+    title, place = note.shown_title(lang), note.shown_extra(lang)
     if note.detail == "several":
-        lang = current_lang()
         names = [districts[key].name(lang) if key in districts else key for key in note.uid.split(",") if key]
         return _(
             "“%(title)s” is listed without a district: its place (“%(place)s”) names several districts "
             "(%(districts)s). Please add its district to the feed, "
             "or ask us to set one district for the whole feed.",
-            title=note.title,
-            place=note.extra,
+            title=title,
+            place=place,
             districts=_(", ").join(names),
         )
     if note.detail == "none":
@@ -143,13 +143,13 @@ def _district_text(note: FeedHealthNote, districts: Mapping[str, District]) -> s
             "“%(title)s” is listed without a district: no district, estate or place we know is named in its "
             "place (“%(place)s”). Please add its district to the feed, "
             "or ask us to set one district for the whole feed.",
-            title=note.title,
-            place=note.extra,
+            title=title,
+            place=place,
         )
     return _(
         "“%(title)s” is listed without a district: the feed gives no place for it. Please add the place or "
         "the district to the feed.",
-        title=note.title,
+        title=title,
     )
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..bilingual import fill_simplified, sync_simplified
 from ..body_checks import image_problems, internal_path_problems, line_of, site_link_problems
 from ..content import (
     ContentError,
@@ -42,9 +43,19 @@ from ..districts import parse_districts
 from ..i18n import N_, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import ALL_LANGUAGES, Schedule, publication_moment
+from ..simplified import converter
 from .facts import LANGUAGES as LANGUAGE_CODES
 from .facts import MAX_FEE_NOTE, encode_fee, language_code, parse_amount
-from .model import AUDIENCES, STATUSES, Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
+from .model import (
+    AUDIENCES,
+    STATUSES,
+    Event,
+    FeedHealthNote,
+    NewsItem,
+    Partner,
+    PartnerFeed,
+    fill_event_simplified,
+)
 
 SOURCE = "events"
 HK = ZoneInfo("Asia/Hong_Kong")
@@ -461,6 +472,7 @@ class EventSource:
         phones = load_phone_book(content_dir)
         rendering = render_fingerprint(phones)  # a new renderer or other hotlines re-render every event
         existing = {row.uid: row for row in session.scalars(select(Event).where(Event.source == "editor"))}
+        convert = converter(content_dir)
         schedule = Schedule(session, SOURCE)
         for folder in folders:
             progress(1)
@@ -482,6 +494,7 @@ class EventSource:
             row = existing.get(uid)
             now = datetime.now(UTC)
             publish_at = values.pop("publish_at")
+            fill_event_simplified(values, convert)
             if row is None:
                 row = Event(**values, content_hash=digest, first_seen=now, last_seen=now)
                 session.add(row)
@@ -505,6 +518,8 @@ class EventSource:
         for path in tracker.removed():
             if path.startswith("events/") and f"md:{path.split('/', 1)[1]}" not in on_disk:
                 tracker.forget(path)
+        # Feed events too: a new term list redoes every event's Simplified text, the feeds' included.
+        sync_simplified(session, report, Partner, Event, convert=convert)
         return report
 
     def _sync_partners(self, session, content_dir, paths, districts, tracker, report, progress) -> None:
@@ -525,6 +540,7 @@ class EventSource:
                 tracker.record_error(shown, digest, exc.problems)
                 continue
             feeds = values.pop("feeds")
+            fill_simplified(values, ("name", "description"), converter(content_dir), Partner)
             row = existing.get(values["id"])
             if row is None:
                 row = Partner(**values, content_hash=digest)

@@ -9,12 +9,16 @@ deleted when a feed drops an item: they are ``hidden``.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..bilingual import fill_simplified, own_text, pick
 from ..db import Base, UTCDateTime, utcnow
-from .facts import Fee, Foreign, fee_facts, language_items
+from ..i18n import SIMPLIFIED, is_chinese
+from ..simplified import Converter
+from .facts import Fee, Foreign, fee_facts, language_items, with_simplified_note
 
 AUDIENCES = ("parents", "couples", "carers", "elderly", "children", "youth", "everyone")
 STATUSES = ("scheduled", "cancelled", "postponed", "full")
@@ -46,20 +50,20 @@ class Partner(Base):
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     name_en: Mapped[str] = mapped_column(String(300), default="")
     name_zh: Mapped[str] = mapped_column(String(300), default="")
+    name_zhs: Mapped[str] = mapped_column(String(300), default="")  # Simplified, made from name_zh
     description_en: Mapped[str] = mapped_column(Text, default="")
     description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_zhs: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(500), default="")
     logo: Mapped[str] = mapped_column(String(300), default="")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
 
     def name(self, lang: str) -> str:
-        first, other = (self.name_zh, self.name_en) if lang == "zh-hk" else (self.name_en, self.name_zh)
-        return first or other
+        return pick(self, "name", lang)
 
     def description(self, lang: str) -> str:
-        en, zh = self.description_en, self.description_zh
-        return (zh or en) if lang == "zh-hk" else (en or zh)
+        return pick(self, "description", lang)
 
 
 class PartnerFeed(Base):
@@ -104,6 +108,29 @@ class FeedHealthNote(Base):
     number: Mapped[int] = mapped_column(Integer, default=0)
     since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Simplified copies of the item's title and place as the feed wrote them ("" without Chinese).
+    title_zhs: Mapped[str] = mapped_column(String(500), default="")
+    extra_zhs: Mapped[str] = mapped_column(Text, default="")
+
+    __simplified__ = (("title", "title_zhs"), ("extra", "extra_zhs"))
+
+    def shown_title(self, lang: str) -> str:
+        """The feed item's title as a page in ``lang`` quotes it."""
+        return (self.title_zhs or self.title) if lang == SIMPLIFIED else self.title
+
+    def shown_extra(self, lang: str) -> str:
+        return (self.extra_zhs or self.extra) if lang == SIMPLIFIED else self.extra
+
+
+EVENT_TEXT = ("title", "description", "venue", "address")  # the fields an event has in each language
+
+
+def fill_event_simplified(values: dict[str, Any], convert: Converter | None = None) -> dict[str, Any]:
+    """An event row's values (editor or feed) with their Simplified text: the four fields and the fee's note."""
+    fill_simplified(values, EVENT_TEXT, convert, Event)
+    if values.get("fee"):
+        values["fee"] = with_simplified_note(str(values["fee"]), convert)
+    return values
 
 
 class Event(Base):
@@ -119,12 +146,16 @@ class Event(Base):
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("partner_feed.id"), nullable=True, index=True)
     title_en: Mapped[str] = mapped_column(String(500), default="")
     title_zh: Mapped[str] = mapped_column(String(500), default="")
+    title_zhs: Mapped[str] = mapped_column(String(500), default="")  # Simplified, made from title_zh
     description_en: Mapped[str] = mapped_column(Text, default="")
     description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_zhs: Mapped[str] = mapped_column(Text, default="")
     venue_en: Mapped[str] = mapped_column(String(500), default="")
     venue_zh: Mapped[str] = mapped_column(String(500), default="")
+    venue_zhs: Mapped[str] = mapped_column(String(500), default="")
     address_en: Mapped[str] = mapped_column(String(500), default="")
     address_zh: Mapped[str] = mapped_column(String(500), default="")
+    address_zhs: Mapped[str] = mapped_column(String(500), default="")
     starts: Mapped[datetime] = mapped_column(UTCDateTime)
     ends: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     all_day: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -145,26 +176,21 @@ class Event(Base):
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
 
-    def _pick(self, field: str, lang: str) -> str:
-        en, zh = getattr(self, f"{field}_en"), getattr(self, f"{field}_zh")
-        first, other = (zh, en) if lang == "zh-hk" else (en, zh)
-        return first or other
-
     def title(self, lang: str) -> str:
-        return self._pick("title", lang)
+        return pick(self, "title", lang)
 
     def description(self, lang: str) -> str:
-        return self._pick("description", lang)
+        return pick(self, "description", lang)
 
     def venue(self, lang: str) -> str:
-        return self._pick("venue", lang)
+        return pick(self, "venue", lang)
 
     def address(self, lang: str) -> str:
-        return self._pick("address", lang)
+        return pick(self, "address", lang)
 
     def is_translated(self, lang: str) -> bool:
         """False when the title only exists in the other language (the page says so)."""
-        return bool(self.title_zh if lang == "zh-hk" else self.title_en)
+        return bool(own_text(self, "title", lang))
 
     @property
     def audience_list(self) -> list[str]:
@@ -200,8 +226,27 @@ class NewsItem(Base):
     lang: Mapped[str] = mapped_column(String(8), default="")
     title: Mapped[str] = mapped_column(String(500), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Simplified copies of a Chinese item's text ("" for an item without Chinese), made by the feed store.
+    title_zhs: Mapped[str] = mapped_column(String(500), default="")
+    summary_zhs: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(1000), default="")
     published: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __simplified__ = (("title", "title_zhs"), ("summary", "summary_zhs"))
+
+    def shown_title(self, lang: str) -> str:
+        """The title as a page in ``lang`` shows it: the Simplified copy on a Simplified page, if there is one."""
+        return (self.title_zhs or self.title) if lang == SIMPLIFIED else self.title
+
+    def shown_summary(self, lang: str) -> str:
+        return (self.summary_zhs or self.summary) if lang == SIMPLIFIED else self.summary
+
+    def shown_lang(self, lang: str) -> str:
+        """The language (a served code) of the text a page in ``lang`` shows: its own when the item is in it
+        or in the other Chinese edition's script."""
+        if self.lang == "zh-hk" and is_chinese(lang):
+            return lang if lang != SIMPLIFIED or self.title_zhs else "zh-hk"
+        return self.lang or lang

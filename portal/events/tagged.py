@@ -9,6 +9,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from ..content import ContentError, read_text, split_front_matter
+from ..i18n import other_lang
 from ..tagged import TaggedItem, TaggedKind, Wanted
 from .loader import discover
 from .model import Event
@@ -24,7 +25,7 @@ def tagged_events(session: Session, lang: str, wanted: Wanted) -> list[TaggedIte
     query = query.where(or_(*(_in_list(Event.topics, tag) for tag in sorted(wanted.tags))))
     return [
         TaggedItem(str(e.id), e.title(lang), url_for("events.event", event_id=e.id),
-                   lang if e.is_translated(lang) else ("en" if lang == "zh-hk" else "zh-hk"),
+                   lang if e.is_translated(lang) else other_lang(lang),
                    summary=event_when(e), tags=tuple(e.topic_list), when=e.starts)
         for e in session.scalars(query.limit(wanted.limit))
     ]  # fmt: skip

@@ -18,7 +18,7 @@ from ..articles import queries as article_queries
 from ..cache import cache_only_if_understood, never_cache_this_page, page_params
 from ..db import get_session
 from ..districts import all_districts
-from ..i18n import current_lang
+from ..i18n import current_lang, written_lang
 from ..params import existing_page, page_number
 from ..sitemap import SitemapSection
 from ..templating import absolute_url
@@ -194,7 +194,9 @@ def event(event_id: int):
     found = _get_event(event_id)
     partner = session.get(Partner, found.partner_id) if found.partner_id else None
     organiser_url = absolute_url(url_for("partners.profile", partner_id=partner.id)) if partner else ""
-    address = found.address(lang) or found.venue(lang)
+    # The map searches the place as written (the Simplified edition's page links the same search as the Traditional).
+    written = written_lang(lang)
+    address = found.address(written) or found.venue(written)
     organiser = partner.name(lang) if partner else ""
     return render_template(
         "events/event.html",

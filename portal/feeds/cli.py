@@ -11,10 +11,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
+from ..bilingual import bring_up_to_date
 from ..content import content_changed
-from ..db import session_scope
-from ..events.model import PartnerFeed
+from ..db import lock_for_writing, session_scope
+from ..events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
+from ..simplified import converter
 from .fetch import FetchError, FetchSettings, fetch
 from .formats import parse_feed
 from .parse import FeedItem, ParsedFeed, ParseError, ParseLimits
@@ -103,10 +106,29 @@ def refresh_feeds(
                     on_done(outcome)
     outcomes.sort(key=lambda outcome: outcome.feed_id)
     kinds = changed_kinds(outcomes)
+    if simplified_up_to_date(app):
+        kinds |= {"events", "news"}
     if kinds:
         with app.app_context():
             content_changed(app, kinds)
     return outcomes
+
+
+def simplified_up_to_date(app: Flask) -> bool:
+    """Give the feeds' rows that lack it (written before the Simplified edition) or whose term list changed their
+    Simplified text; True when any row was written. A query or two when there is nothing to do.
+
+    Refreshes running at once take turns; one that meets a content sync doing the same work (a conflict on the
+    same rows) leaves it to that sync, or to the next refresh, and says so in the log.
+    """
+    try:
+        with session_scope(app) as session:
+            lock_for_writing(session, "simplified")
+            convert = converter(app.config.get("CONTENT_DIR"))
+            return bool(bring_up_to_date(session, Partner, Event, NewsItem, FeedHealthNote, convert=convert))
+    except DBAPIError as error:
+        app.logger.warning("feeds refresh: Simplified text left for the next run (%s)", type(error.orig).__name__)
+        return False
 
 
 def changed_kinds(outcomes: Iterable[FeedOutcome]) -> set[str]:

@@ -27,10 +27,12 @@ from flask import Flask
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from ..bilingual import simplified_text
 from ..db import lock_for_writing, session_scope, utcnow
 from ..districts import districts_in_place
 from ..events.facts import structured_fee
-from ..events.model import Event, FeedHealthNote, NewsItem, Partner, PartnerFeed
+from ..events.model import EVENT_TEXT, Event, FeedHealthNote, NewsItem, Partner, PartnerFeed, fill_event_simplified
+from ..simplified import Converter, converter
 from .fetch import FetchResult
 from .parse import FeedItem, FeedNote, OutOfTime, ParsedFeed, detect_lang
 
@@ -195,10 +197,11 @@ def store_feed(
         if empty is not None:
             notes.append(empty)
         keep_upcoming = empty is not None and empty.until is not None and now < empty.until
-        _store_news(session, feed, parsed, now, outcome)
-        no_district = _store_events(session, feed, partner, parsed, now, outcome, keep_upcoming, not_after)
+        content_dir = app.config.get("CONTENT_DIR")
+        _store_news(session, feed, parsed, now, outcome, content_dir)
+        no_district = _store_events(session, feed, partner, parsed, now, outcome, keep_upcoming, not_after, content_dir)
         notes += bounded_notes(no_district, ("no-district",), "more-no-district")
-        outcome.notes_changed = _replace_notes(session, feed.id, notes)
+        outcome.notes_changed = _replace_notes(session, feed.id, notes, converter(content_dir))
         feed.etag, feed.last_modified = fetched.etag[:500], fetched.last_modified[:100]
         feed.last_fetched_at = feed.last_success_at = now
         feed.last_result, feed.last_error, feed.last_error_kind = "ok", "", ""
@@ -258,7 +261,7 @@ def bounded_notes(
 _NOTE_FIELDS = ("kind", "position", "uid", "title", "detail", "extra", "number", "since", "until")
 
 
-def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> bool:
+def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote], convert: Converter | None = None) -> bool:
     """Replace the feed's notes; True when they differ from the ones they replace."""
     query = select(FeedHealthNote).where(FeedHealthNote.feed_id == feed_id).order_by(FeedHealthNote.id)
     before = [tuple(getattr(row, name) for name in _NOTE_FIELDS) for row in session.scalars(query)]
@@ -278,6 +281,8 @@ def _replace_notes(session: Session, feed_id: int, notes: list[FeedNote]) -> boo
             number=note.number,
             since=note.since,
             until=note.until,
+            title_zhs=simplified_text(note.title[:500], convert, keep_plain=False)[:500],
+            extra_zhs=simplified_text(note.extra, convert, keep_plain=False),
         )
         for note in notes
     )
@@ -293,6 +298,7 @@ def _store_events(
     outcome: FeedOutcome,
     keep_upcoming: bool = False,
     not_after: float | None = None,
+    content_dir: str | None = None,
 ) -> list[FeedNote]:
     """Upsert the events; hide upcoming ones gone from the feed (unless ``keep_upcoming``: the grace
     period of an empty feed). Returns a "no-district" note for each event left without a district.
@@ -302,6 +308,7 @@ def _store_events(
     only get their ``last_seen``.
     """
     existing = {row.uid: row for row in session.scalars(select(Event).where(Event.feed_id == feed.id))}
+    convert = converter(content_dir)
     seen: set[str] = set()
     new_rows: list[dict[str, Any]] = []
     notes: list[FeedNote] = []
@@ -323,6 +330,8 @@ def _store_events(
             if note is not None and (note.title, note.extra) not in noted:  # one note for all dates of an event
                 noted.add((note.title, note.extra))
                 notes.append(note)
+        if row is None or row.content_hash != digest:  # Simplified text made only for what is written
+            fill_event_simplified(fields, convert)
         if row is None:
             new_rows.append(
                 {
@@ -347,8 +356,8 @@ def _store_events(
             for name, value in fields.items():
                 setattr(row, name, value)
         row.district, row.content_hash, row.last_seen = district, digest, now
-    if new_rows:
-        session.execute(insert(Event), new_rows)
+    if new_rows:  # a Core INSERT (same columns and defaults): the ORM's bulk path costs more per row
+        session.execute(insert(Event.__table__), new_rows)
         outcome.new += len(new_rows)
     if not keep_upcoming:
         for uid, row in existing.items():
@@ -362,7 +371,7 @@ def _store_events(
 # Every column a feed may set, at its default: one multi-row INSERT needs the same keys in every row.
 EVENT_DEFAULTS: dict[str, Any] = {
     "source": "feed",
-    **{f"{name}_{lang}": "" for name in ("title", "description", "venue", "address") for lang in ("en", "zh")},
+    **{f"{name}_{lang}": "" for name in EVENT_TEXT for lang in ("en", "zh", "zhs")},
     "online_url": "",
     "registration_url": "",
     "fee": "",
@@ -411,9 +420,17 @@ def _district_of(session: Session, item: FeedItem, uid: str) -> tuple[str, FeedN
     return "", FeedNote(kind="no-district", uid=",".join(found), title=item.title or uid, detail=reason, extra=place)
 
 
-def _store_news(session: Session, feed: PartnerFeed, parsed: ParsedFeed, now: datetime, outcome: FeedOutcome) -> None:
-    """Upsert the news (new items in one multi-row INSERT)."""
+def _store_news(
+    session: Session,
+    feed: PartnerFeed,
+    parsed: ParsedFeed,
+    now: datetime,
+    outcome: FeedOutcome,
+    content_dir: str | None = None,
+) -> None:
+    """Upsert the news (new items in one multi-row INSERT), with the Simplified copy of a Chinese item's text."""
     existing = {row.uid: row for row in session.scalars(select(NewsItem).where(NewsItem.feed_id == feed.id))}
+    convert = converter(content_dir)
     new_rows: dict[str, dict[str, Any]] = {}
     for item in parsed.news:
         uid = f"feed:{feed.id}:{item.guid}"
@@ -427,6 +444,7 @@ def _store_news(session: Session, feed: PartnerFeed, parsed: ParsedFeed, now: da
             "last_seen": now,
         }
         row = existing.get(uid)
+        _news_simplified(fields, row, convert)
         if row is None:
             if uid not in new_rows:
                 new_rows[uid] = {**fields, "uid": uid, "partner_id": feed.partner_id, "feed_id": feed.id,
@@ -434,6 +452,15 @@ def _store_news(session: Session, feed: PartnerFeed, parsed: ParsedFeed, now: da
             continue
         for name, value in fields.items():
             setattr(row, name, value)
-    if new_rows:
-        session.execute(insert(NewsItem), list(new_rows.values()))
+    if new_rows:  # a Core INSERT, as for events
+        session.execute(insert(NewsItem.__table__), list(new_rows.values()))
         outcome.new += len(new_rows)
+
+
+def _news_simplified(fields: dict[str, Any], row: NewsItem | None, convert: Converter) -> None:
+    """The Simplified copies of a news item's title and summary ("" without Chinese), converted only when the
+    text is new or has changed (an item read again keeps the copies it has)."""
+    for name in ("title", "summary"):
+        if row is not None and getattr(row, name) == fields[name] and (getattr(row, f"{name}_zhs") or not fields[name]):
+            continue
+        fields[f"{name}_zhs"] = simplified_text(fields[name], convert, keep_plain=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from ..bilingual import sync_simplified, with_simplified
 from ..content import (
     ContentError,
     Problem,
@@ -21,6 +22,7 @@ from ..content import (
     replace_table_from_file,
 )
 from ..i18n import N_
+from ..simplified import converter
 from .model import Hotline
 
 GROUPS = ("emergency", "crisis", "family-violence", "carers", "support")
@@ -97,4 +99,11 @@ class HotlineSource:
         path = _path(content_dir)
         shown = relative(path, content_dir)
         digest = file_hash(path.read_bytes()) if path.exists() else ""
-        return replace_table_from_file(session, self.name, shown, digest, lambda: parse_hotlines(content_dir), Hotline)
+        convert = converter(content_dir)
+
+        def parse() -> list[dict]:
+            return with_simplified(parse_hotlines(content_dir), Hotline, convert)
+
+        report = replace_table_from_file(session, self.name, shown, digest, parse, Hotline)
+        sync_simplified(session, report, Hotline, convert=convert)
+        return report

@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..bilingual import written_text
 from ..db import Base
 
 
@@ -19,26 +20,29 @@ class Hotline(Base):
     in_help_bar: Mapped[int] = mapped_column(Integer, default=0)  # 0 = not shown; else order
     name_en: Mapped[str] = mapped_column(String(300))
     name_zh: Mapped[str] = mapped_column(String(300))
+    name_zhs: Mapped[str] = mapped_column(String(300), default="")
     short_en: Mapped[str] = mapped_column(String(80), default="")  # label in the help bar
     short_zh: Mapped[str] = mapped_column(String(80), default="")
+    short_zhs: Mapped[str] = mapped_column(String(80), default="")
     hours_en: Mapped[str] = mapped_column(String(200), default="")
     hours_zh: Mapped[str] = mapped_column(String(200), default="")
+    hours_zhs: Mapped[str] = mapped_column(String(200), default="")
     purpose_en: Mapped[str] = mapped_column(Text, default="")
     purpose_zh: Mapped[str] = mapped_column(Text, default="")
+    purpose_zhs: Mapped[str] = mapped_column(Text, default="")
     group: Mapped[str] = mapped_column(String(40), default="support")
     crisis: Mapped[int] = mapped_column(Integer, default=0)  # 1 = shown in crisis messages
     source: Mapped[str] = mapped_column(Text, default="")
 
     def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh-hk" else self.name_en
+        return written_text(self, "name", lang)
 
     def short_name(self, lang: str) -> str:
         """The help bar's label: short, so the bar stays one line on a laptop."""
-        short = self.short_zh if lang == "zh-hk" else self.short_en
-        return short or self.name(lang)
+        return written_text(self, "short", lang) or self.name(lang)
 
     def hours(self, lang: str) -> str:
-        return self.hours_zh if lang == "zh-hk" else self.hours_en
+        return written_text(self, "hours", lang)
 
     def purpose(self, lang: str) -> str:
-        return self.purpose_zh if lang == "zh-hk" else self.purpose_en
+        return written_text(self, "purpose", lang)

@@ -15,18 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from ..db import Base, UTCDateTime, lock_key, make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported inside the functions that use it: importing it (with the SQL dialects and Mako
+# it pulls in) is about a third of a second, which every `flask` command and worker start-up would
+# pay though only `flask db …`, the upgrade on start and /healthz's schema check need it.
 
 HERE = Path(__file__).resolve().parent
 BASELINE = "0001_baseline"
@@ -78,6 +80,8 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
 def alembic_config(connection: Connection, metadata: MetaData | None = None) -> Config:
     """An Alembic configuration that runs on ``connection`` (no alembic.ini: everything is here)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
@@ -89,15 +93,21 @@ def alembic_config(connection: Connection, metadata: MetaData | None = None) -> 
 @lru_cache(maxsize=1)
 def head_revision() -> str | None:
     """The revision the code expects (read once per process: revisions do not change while serving)."""
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory(str(HERE)).get_heads()
     return heads[0] if len(heads) == 1 else None
 
 
 def script_heads() -> list[str]:
+    from alembic.script import ScriptDirectory
+
     return list(ScriptDirectory(str(HERE)).get_heads())
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -133,6 +143,8 @@ def upgrade_database(url: str, revision: str = "head") -> UpgradeResult:
     Several processes may call this at once (each worker's start-up, two deploys): PostgreSQL
     serialises them with an advisory lock, SQLite with its write lock; the second finds the work done.
     """
+    from alembic import command
+
     engine = migration_engine(url)
     try:
         with engine.begin() as connection:
@@ -167,6 +179,9 @@ def schema_differences(connection: Connection, metadata: MetaData | None = None)
 
     ``Base.metadata`` holds every model once the app is made (each capability imports its own).
     """
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     context = MigrationContext.configure(
         connection,
         opts={"include_object": include_object, "compare_type": True, "render_as_batch": True},

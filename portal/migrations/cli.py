@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import click
-from alembic import command
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -80,6 +79,8 @@ def check_command() -> None:
 @click.option("--autogenerate", is_flag=True, help="Fill it from the difference between the models and the database.")
 def revision_command(message: str, autogenerate: bool) -> None:
     """Write a new migration into portal/migrations/versions/ (run `flask db upgrade` first)."""
+    from alembic import command  # only here: importing Alembic would slow every `flask` command
+
     with get_engine().begin() as connection:
         config = alembic_config(connection, Base.metadata)
         script = command.revision(config, message=message, autogenerate=autogenerate)
@@ -92,6 +93,8 @@ def revision_command(message: str, autogenerate: bool) -> None:
 @click.option("-m", "--message", default="merge", help="What the merge joins.")
 def merge_command(message: str) -> None:
     """Join two heads (two branches that each added a migration) into one."""
+    from alembic import command  # only here: importing Alembic would slow every `flask` command
+
     with get_engine().begin() as connection:
         script = command.merge(alembic_config(connection), revisions=["heads"], message=message)
     click.echo(f"Wrote {script.path}: run flask db upgrade.")
@@ -100,5 +103,7 @@ def merge_command(message: str) -> None:
 @db_cli.command("history")
 def history_command() -> None:
     """List the migrations, newest first."""
+    from alembic import command  # only here: importing Alembic would slow every `flask` command
+
     with get_engine().connect() as connection:
         command.history(alembic_config(connection))

@@ -76,13 +76,17 @@ def replace_documents(
         chunk = stale[start : start + 500]
         backend.delete_rows(session, chunk)
         session.execute(delete(SearchDoc).where(SearchDoc.id.in_(chunk)))
-    rows = [_row(doc) for doc in wanted.values()]
+    # A text just tokenised is not tokenised again: an event in one language gives its English and Chinese
+    # documents (next to each other) the same title and body, each falling back to the other.
+    tokens: dict[str, str] = {}
+    rows = [_row(doc, tokens) for doc in wanted.values()]
     ids: list[int] = []
+    table = SearchDoc.__table__  # a Core INSERT: the ORM's bulk path adds per-row work and nothing we use
     for start in range(0, len(rows), 500):  # multi-row INSERTs: an ORM object per document cost as much as its tokens
         chunk = rows[start : start + 500]
         for row in chunk:
             counts.add(row["lang"], row["title"], row["body"])
-        ids += session.scalars(insert(SearchDoc).returning(SearchDoc.id, sort_by_parameter_order=True), chunk).all()
+        ids += session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk).all()
     backend.index_rows(session, ids)
     if words is None:
         counts.apply(session)
@@ -107,12 +111,22 @@ def _is_current(row: Any, doc: Doc) -> bool:
     )
 
 
-def _row(doc: Doc) -> dict[str, Any]:
+def _row(doc: Doc, tokens: dict[str, str]) -> dict[str, Any]:
+    """The row of a new document; ``tokens`` remembers the tokens of texts already seen (text -> tokens)."""
     return dict(
         kind=doc.kind, key=doc.key[:200], lang=doc.lang, title=doc.title[:500], body=doc.body,
         endpoint=doc.endpoint, args_json=json.dumps(doc.args), url=doc.url[:1000], day=doc.day,
-        title_tokens=index_tokens(doc.title), body_tokens=index_tokens(doc.body),
+        title_tokens=_tokens(doc.title, tokens), body_tokens=_tokens(doc.body, tokens),
     )  # fmt: skip
+
+
+def _tokens(text: str, seen: dict[str, str]) -> str:
+    found = seen.get(text)
+    if found is None:
+        if len(seen) >= 64:  # only the latest few: bodies may be long, and a rebuild has 20,000 of them
+            seen.clear()
+        found = seen[text] = index_tokens(text)
+    return found
 
 
 def reindex(

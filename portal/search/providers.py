@@ -224,10 +224,13 @@ def events(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
 
     labels = tag_labels(session)
     for e in session.scalars(select(Event).where(Event.hidden.is_(False))):
+        read = feed_text if e.source == "feed" else html_to_text
+        texts: dict[str, str] = {}  # an event in one language shows both its documents the same description
         for lang in LANGS:
             topics = " ".join(labels.get((key, lang), key) for key in e.topic_list)
             # Descriptions are HTML (rendered markdown, or a partner feed's summary): index what a reader sees.
-            description = feed_text(e.description(lang)) if e.source == "feed" else html_to_text(e.description(lang))
+            html = e.description(lang)
+            description = texts[html] if html in texts else texts.setdefault(html, read(html))
             body = _join(description, e.venue(lang), e.address(lang), topics)
             yield Doc(
                 "events", str(e.id), lang, e.title(lang), body,

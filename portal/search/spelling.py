@@ -22,11 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from sqlalchemy import Integer, String, delete, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base
@@ -60,9 +56,14 @@ class WordCounts:
 
     def __init__(self) -> None:
         self.delta: Counter[tuple[str, str]] = Counter()
+        # The last texts added and their words: an event in one language has two documents in a row (English
+        # and Chinese) with the same texts.
+        self._last: tuple[tuple[str, ...], set[str]] = ((), set())
 
     def add(self, lang: str, *texts: str) -> None:
-        self.delta.update((lang, w) for w in words_of(*texts))
+        if self._last[0] != texts:
+            self._last = (texts, words_of(*texts))
+        self.delta.update((lang, w) for w in self._last[1])
 
     def remove(self, lang: str, *texts: str) -> None:
         self.delta.subtract((lang, w) for w in words_of(*texts))
@@ -71,7 +72,12 @@ class WordCounts:
         changes = [(lang, word, n) for (lang, word), n in self.delta.items() if n]
         if not changes:
             return
-        insert = postgres_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        # The dialect's own INSERT … ON CONFLICT, imported here: importing the PostgreSQL dialect costs
+        # a tenth of a second at start-up, which a site on SQLite would pay for nothing.
+        if session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
         for start in range(0, len(changes), 500):
             chunk = [{"lang": lang, "word": word, "docs": n} for lang, word, n in changes[start : start + 500]]
             statement = insert(SearchWord).values(chunk)
@@ -124,6 +130,9 @@ class Vocabulary:
         return best[1] if best else None
 
     def nearest(self, word: str) -> str | None:
+        from rapidfuzz import process  # here: only a search with a misspelt word needs it, not every start-up
+        from rapidfuzz.distance import OSA
+
         limit = 1 if len(word) <= 8 else 2  # "gambling" is not "gaming"
         found = process.extract(word, self.words, scorer=OSA.distance, score_cutoff=limit, limit=20)
         if not found:

@@ -51,10 +51,13 @@ def stem(word: str) -> str:
 
 def clean(text: str) -> str:
     """Unicode-normalised, lower-cased, Traditional text with control characters turned into spaces."""
-    text = unicodedata.normalize("NFKC", text or "")
-    # Look at each distinct character once (a long body repeats a few hundred of them), not at every one.
-    control = {ord(ch): " " for ch in set(text) if unicodedata.category(ch)[0] == "C"}
-    return to_traditional(text.translate(control) if control else text).lower()
+    # A new line is a control character too (a space either way); then text that is all printable, as most
+    # is, has none left, and only other text has each distinct character looked up (once, not at every place).
+    text = unicodedata.normalize("NFKC", text or "").replace("\n", " ")
+    if not text.isprintable():
+        control = {ord(ch): " " for ch in set(text) if unicodedata.category(ch)[0] == "C"}
+        text = text.translate(control) if control else text
+    return to_traditional(text).lower()
 
 
 def _english(word: str) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from rapidfuzz import fuzz, process, utils
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
@@ -14,6 +13,7 @@ from ..cache import never_cache_this_page
 from ..db import get_session, session_scope
 from ..i18n import current_lang
 from ..params import existing_page, page_number
+from ..signals import search_made
 from .engine import index_is_built, reindex
 from .engine import search as run_search
 from .model import SearchDoc
@@ -68,6 +68,8 @@ def _closest_topics(lang: str, query: str) -> list[str]:
         from ..articles.model import Tag
     except ImportError:
         return []
+    from rapidfuzz import fuzz, process, utils  # here: only a search that found nothing needs it
+
     labels = list(get_session().scalars(select(Tag.label).where(Tag.lang == lang).order_by(Tag.label)))
     found = process.extract(query, labels, scorer=fuzz.WRatio, processor=utils.default_process,
                             limit=CLOSEST_TOPICS, score_cutoff=50)  # fmt: skip
@@ -88,6 +90,9 @@ def search():
     spelling = request.args.get("spell") != "0"
     results = existing_page(run_search(session, raw, lang, kinds, page_number(request.args), spelling=spelling))
     nothing = bool(results.query) and not results.total
+    if raw.strip() and results.page == 1:  # a search is counted once, not once per page of its results
+        search_made.send(current_app._get_current_object(), query=raw, result_count=results.total, lang=lang,
+                         environ=request.environ)  # fmt: skip
     return render_template(
         "search/results.html",
         q=raw.strip(),

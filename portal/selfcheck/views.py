@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -19,6 +19,7 @@ from ..cache import page_params, private_page
 from ..db import get_session
 from ..help.views import all_hotlines, crisis_hotlines
 from ..i18n import current_lang
+from ..signals import selfcheck_completed
 from ..tagged import tag_labels
 from .engine import Answers, Result, read_answers, score
 from .model import SelfCheckTool
@@ -98,6 +99,9 @@ def result(tool_id: str):
         )
         return _private(page, status)
     outcome = score(tool, answers.values)
+    # Only that a tool was finished: never its answers, score or band.
+    selfcheck_completed.send(current_app._get_current_object(), tool=tool.id, lang=current_lang(),
+                             environ=request.environ)  # fmt: skip
     page = render_template("selfcheck/result.html", tool=tool, result=outcome, **_next_steps(tool, outcome))
     return _private(page, 200)
 

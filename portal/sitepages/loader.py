@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..bilingual import fill_simplified, simplified_fields
 from ..body_checks import internal_path_problems
 from ..config import is_placeholder_domain, is_placeholder_email
 from ..content import (
@@ -44,7 +45,6 @@ from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fing
 from ..simplified import Converter, converter
 from ..simplified_rows import (
     SOURCE_LANG,
-    simplified_columns,
     simplified_digest,
     simplified_html,
     simplified_toc,
@@ -323,7 +323,7 @@ def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]
         warnings.append(Problem(shown, field_line(text, "email"), message, severity="warning"))
         email = ""
     row = {"email": email, "expect_en": expect["en"].strip(), "expect_zh": expect["zh-hk"].strip()}
-    row.update(simplified_columns(SiteContact, row, ("expect",), path.parent.parent))
+    fill_simplified(row, simplified_fields(SiteContact), converter(path.parent.parent), SiteContact)
     return row, warnings
 
 

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..bilingual import written_text
 from ..db import Base, UTCDateTime, utcnow
-from ..i18n import SIMPLIFIED
 
 # The site pages and their order in the footer. Each has an address /<lang>/<slug>; a new page
 # needs its slug here (a folder in content/site/ that is not listed is reported by the check).
@@ -49,15 +49,13 @@ class SiteContact(Base):
 
     key: Mapped[str] = mapped_column(String(20), primary_key=True, default="contact")
     email: Mapped[str] = mapped_column(String(300), default="")
+    expect_zhs: Mapped[str] = mapped_column(Text, default="")  # Simplified, made from expect_zh at sync
     expect_en: Mapped[str] = mapped_column(Text, default="")
     expect_zh: Mapped[str] = mapped_column(Text, default="")
 
     def expect(self, lang: str) -> str:
-        """What happens after someone writes to us, in ``lang``: the Simplified text is made at sync into
-        ``expect_zhs`` (a column of the two-column models' migration; English until a database has it)."""
-        if lang == SIMPLIFIED:
-            return getattr(self, "expect_zhs", "") or self.expect_en
-        return self.expect_zh if lang == "zh-hk" else self.expect_en
+        """What happens after someone writes to us, in ``lang`` (the Simplified text made at sync)."""
+        return written_text(self, "expect", lang)
 
 
 class QuickExitTag(Base):

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from ..bilingual import fill_simplified, simplified_fields
 from ..content import (
     YAML_LOADER,
     ContentError,
@@ -30,7 +31,6 @@ from ..content import (
 )
 from ..i18n import N_
 from ..simplified import converter
-from ..simplified_rows import simplified_columns
 from .model import Stage
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -168,7 +168,7 @@ def parse_stages(content_dir: Path) -> list[dict[str, Any]]:
                 **{f"{name}_json": json.dumps(item.get(name, [])) for name in ("tags", "hotlines", "selfchecks")},
             }
         )  # fmt: skip
-        rows[-1].update(simplified_columns(Stage, rows[-1], ("name", "intro"), content_dir))
+        fill_simplified(rows[-1], simplified_fields(Stage), converter(content_dir), Stage)
     if problems:
         raise ContentError(problems)
     return rows

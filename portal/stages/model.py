@@ -7,6 +7,7 @@ import json
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..bilingual import written_text
 from ..db import Base
 
 
@@ -17,17 +18,19 @@ class Stage(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     name_en: Mapped[str] = mapped_column(String(200))
     name_zh: Mapped[str] = mapped_column(String(200))
+    name_zhs: Mapped[str] = mapped_column(String(200), default="")
     intro_en: Mapped[str] = mapped_column(Text, default="")
     intro_zh: Mapped[str] = mapped_column(Text, default="")
+    intro_zhs: Mapped[str] = mapped_column(Text, default="")
     tags_json: Mapped[str] = mapped_column(Text, default="[]")
     hotlines_json: Mapped[str] = mapped_column(Text, default="[]")  # ids in content/hotlines.yml
     selfchecks_json: Mapped[str] = mapped_column(Text, default="[]")  # ids of content/selfcheck/*.yml
 
     def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh-hk" else self.name_en
+        return written_text(self, "name", lang)
 
     def intro(self, lang: str) -> str:
-        return self.intro_zh if lang == "zh-hk" else self.intro_en
+        return written_text(self, "intro", lang)
 
     @property
     def tags(self) -> list[str]:

@@ -1,6 +1,13 @@
 """Real-browser fixtures: the site served on a local port, Playwright driving
 Debian's Chromium (/usr/bin/chromium), and an axe-core accessibility scan.
 
+The site the browser tests share (``live_server``) runs under granian, the app
+server the deployment recipe ships (deploy/systemd/portal.service), so the
+browser suite is also the proof that the site works under it (issue 18);
+``PORTAL_TEST_SERVER=werkzeug`` runs it in-process instead. Tests whose app
+needs something only code can give (an extra route, a file watcher) serve it
+in-process with werkzeug.
+
 Browser tests skip with a clear reason where Chromium or Playwright is
 missing; CI installs Chromium in .ci/run.
 """
@@ -9,7 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +55,8 @@ def pytest_collection_modifyitems(items):
 
 
 class LiveServer:
+    """An app served in this process by werkzeug's threaded server."""
+
     def __init__(self, app):
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -53,25 +68,90 @@ class LiveServer:
         self.server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The whole site with the real content, served for the browser on 127.0.0.1."""
-    instance = tmp_path_factory.mktemp("live-instance")
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "DATABASE_UPGRADE_ON_START": True,
-            "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
-            "REDIS_URL": None,
-            "CACHE_DIR": str(instance / "cache"),
-            "CONTENT_DIR": str(REAL_CONTENT),
-            "SECRET_KEY": "browser-tests",
-        }
-    )
-    sync_content(app)
-    app.config["SITE_URL"] = "http://127.0.0.1"
+GRANIAN = Path(sys.executable).parent / "granian"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class GranianServer:
+    """The app served by granian in its own processes, as deploy/systemd/portal.service runs it (two workers).
+
+    The workers build their app from the same settings (tests/browser/live_app.py reads them from the
+    environment); ``app`` is an app in this process on the same database and cache, for the tests that
+    look at or change what the site holds."""
+
+    def __init__(self, app, settings: dict):
+        self.app = app
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        settings = {**settings, "SITE_URL": self.url}
+        app.config["SITE_URL"] = self.url
+        self.log = Path(settings["INSTANCE_PATH"]) / "granian.log"
+        env = {**os.environ, "PORTAL_TEST_APP_SETTINGS": json.dumps(settings)}
+        command = [
+            str(GRANIAN), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+            "--blocking-threads", "1", "--backpressure", "64", "--no-ws", "--log-level", "warning",
+            "--working-dir", str(ROOT), "tests.browser.live_app:app",
+        ]  # fmt: skip
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self._wait_until_up()
+
+    def _wait_until_up(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"granian did not start: {self.log.read_text(errors='replace')[-2000:]}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def serve(app, settings: dict):
+    """granian when it is installed (the default), else werkzeug in this process; PORTAL_TEST_SERVER chooses."""
+    wanted = os.environ.get("PORTAL_TEST_SERVER", "granian")
+    if wanted == "granian" and GRANIAN.exists():
+        return GranianServer(app, settings)
+    if wanted == "granian" and not shutil.which("granian"):
+        print("granian is not installed: the browser tests use werkzeug's server instead", file=sys.stderr)
     server = LiveServer(app)
     app.config["SITE_URL"] = server.url
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer | GranianServer]:
+    """The whole site with the real content, served for the browser on 127.0.0.1."""
+    instance = tmp_path_factory.mktemp("live-instance")
+    settings = {
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_UPGRADE_ON_START": True,
+        "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
+        "REDIS_URL": None,
+        "CACHE_DIR": str(instance / "cache"),
+        "CONTENT_DIR": str(REAL_CONTENT),
+        "SECRET_KEY": "browser-tests",
+        "FEEDBACK_PER_HOUR": 10_000,  # the feedback tests send more than a visitor may in an hour
+    }
+    app = create_app(settings)
+    sync_content(app)
+    server = serve(app, settings)
     yield server
     server.stop()
 

@@ -69,6 +69,7 @@ def page_types(live_server) -> list[str]:
         *[f"/{{lang}}/self-check/{tool}/questions" for tool in tools], *[f"RESULT {tool}" for tool in tools],
         "/{lang}/help", "/{lang}/centres/", f"/{{lang}}/centres/{centre}",
         *[f"/{{lang}}/{slug}" for slug in sitepages], "/{lang}/feedback/thanks", "/{lang}/no-such-page",
+        "/{lang}/insights",
     ]  # fmt: skip
 
 

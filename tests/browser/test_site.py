@@ -3,6 +3,10 @@ and an axe-core scan of each core page type in both languages."""
 
 from __future__ import annotations
 
+import os
+import urllib.request
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -112,3 +116,13 @@ def test_no_csp_violations_on_core_pages(live_server, page, article_slug):
     for template in core_pages(article_slug):
         page.goto(live_server.url + template.format(lang="en"))
     assert not messages, messages
+
+
+def test_the_browser_suite_runs_under_the_shipped_app_server(live_server):
+    """Issue 18: the app server the deployment recipe ships (granian) is the one these tests drive."""
+    if os.environ.get("PORTAL_TEST_SERVER") == "werkzeug":
+        pytest.skip("PORTAL_TEST_SERVER=werkzeug: the browser tests were asked to run in-process")
+    with urllib.request.urlopen(live_server.url + "/en/", timeout=10) as response:
+        assert response.headers["Server"] == "granian"
+    unit = Path(live_server.app.root_path).parent / "deploy" / "systemd" / "portal.service"
+    assert "/.venv/bin/granian --interface wsgi" in unit.read_text(encoding="utf-8")

@@ -136,6 +136,48 @@ def test_feed_parse_and_store_never_raise_anything_but_a_parse_error(feed_app):
     print(f"feed parse + store: {run_for(target, findings, SECONDS)}")
 
 
+class Disagreement(Exception):
+    """The plain RSS reader and feedparser read one document differently."""
+
+
+def test_plain_rss_reads_every_mutated_document_it_takes_as_feedparser_does(monkeypatch):
+    """Differential: a document portal/feeds/plainrss.py accepts must parse to the same result through feedparser."""
+    from portal.feeds import parse as parse_module
+    from portal.feeds.parse import parse_xml
+    from portal.feeds.plainrss import read_plain_rss
+
+    from ..test_feeds_plainrss import PLAIN
+
+    def outcome(body: bytes, content_type: str, plain: bool):
+        with monkeypatch.context() as patch:
+            if not plain:
+                patch.setattr(parse_module, "read_plain_rss", lambda _body, _content_type="": None)
+            try:
+                return parse_xml(body, content_type)
+            except ParseError as error:
+                return (error.kind, error.message)
+
+    seeds = [path.read_bytes() for path in FEEDS if path.suffix == ".xml"] + list(PLAIN.values())
+    tokens = TOKENS + [b"<category>x</category>", b"<description>d</description>", b"<guid>https://x.example/g</guid>",
+                       b"<link>/relative</link>", b"&amp;amp;", b"\xc3\x83\xc2\xa9", b"&#150;", b"\t", b"</item><item>",
+                       b"<ev:startdate>2026-12-24</ev:startdate>",
+                       b"<content:encoded>&lt;p&gt;c&lt;/p&gt;</content:encoded>"]  # fmt: skip
+
+    @settings(deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(body=mutated(seeds, tokens), content_type=st.sampled_from(["", "application/rss+xml; charset=utf-8"]))
+    def target(body: bytes, content_type: str) -> None:
+        if read_plain_rss(body, content_type) is None:
+            return
+        if outcome(body, content_type, plain=True) != outcome(body, content_type, plain=False):
+            try:
+                raise Disagreement("the two readings differ")
+            except Disagreement as exc:
+                findings.record(exc, body)
+
+    findings = Findings()
+    print(f"plain RSS against feedparser: {run_for(target, findings, SECONDS)}")
+
+
 def test_front_matter_and_the_article_loader_never_raise_anything_but_a_content_error():
     vocabulary, _ = load_vocabulary(PROJECT_ROOT / "content")
     seeds = [path.read_bytes() for path in ARTICLES]

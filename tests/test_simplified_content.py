@@ -318,3 +318,29 @@ def test_every_traditional_document_has_a_simplified_twin_in_the_index(search_ap
         assert not [d.key for d in articles if set(traditional_chars(d.title + d.body)) - KEPT]
         results = search(session, "家庭", "zh-cn")
         assert results.total and all(hit.doc.lang == "zh-cn" for hit in results.hits)
+
+
+# --- life stages and the contact page (two-column rows with a *_zhs copy, filled by these loaders) -------------
+
+
+def test_life_stages_are_named_and_introduced_in_simplified(real_app, client):
+    from portal.stages.model import Stage
+
+    with session_scope(real_app) as session:
+        stages = list(session.scalars(select(Stage)))
+    assert stages and all(s.name_zhs == to_simplified(s.name_zh, REAL_CONTENT) for s in stages)
+    html = client.get("/zh-cn/stages").get_data(as_text=True)
+    assert all(stage.name_zhs in html for stage in stages) and not traditional_left(html)
+
+
+def test_the_contact_page_says_what_happens_next_in_simplified(make_app, content_copy):
+    contact = content_copy / "site" / "contact.yml"
+    contact.write_text(
+        contact.read_text(encoding="utf-8").replace("editors@family-portal.example", "editors@portal.test"),
+        encoding="utf-8",
+    )
+    app = make_app(CONTENT_DIR=str(content_copy))
+    sync_content(app)
+    html = main_of(app.test_client().get("/zh-cn/contact").get_data(as_text=True))
+    assert to_simplified("我們會細閱每一封來信") in html and 'href="mailto:editors@portal.test"' in html
+    assert not traditional_left(html)

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ..db import get_state, lock_for_writing, set_state, utcnow
-from ..i18n import SIMPLIFIED, written_lang
+from ..i18n import SIMPLIFIED
 from ..publishing import clock_now
 from ..simplified import converter
 from . import providers
@@ -79,7 +79,7 @@ def replace_documents(
     # A text just tokenised is not tokenised again: an event in one language gives its English and Chinese
     # documents (next to each other) the same title and body, each falling back to the other.
     tokens: dict[str, str] = {}
-    rows = _rows(wanted, tokens)
+    rows = [_row(doc, tokens) for doc in wanted.values()]
     ids: list[int] = []
     table = SearchDoc.__table__  # a Core INSERT: the ORM's bulk path adds per-row work and nothing we use
     for start in range(0, len(rows), 500):  # multi-row INSERTs: an ORM object per document cost as much as its tokens
@@ -111,28 +111,12 @@ def _is_current(row: Any, doc: Doc) -> bool:
     )
 
 
-def _rows(wanted: dict[tuple[str, str, str], Doc], tokens: dict[str, str]) -> list[dict[str, Any]]:
-    """The rows of the new documents, in order. A zh-cn document written with its zh-hk twin takes the twin's
-    tokens: it is the same text in the other script, and the index keys both scripts alike (``script_key``),
-    so tokenising it again (a third of a full sync's indexing) would give what the twin has."""
-    source = written_lang(SIMPLIFIED)
-    made = {key: _row(doc, tokens) for key, doc in wanted.items()
-            if doc.lang != SIMPLIFIED or (key[0], key[1], source) not in wanted}  # fmt: skip
-    for key, doc in wanted.items():
-        if key not in made:
-            twin = made[(key[0], key[1], source)]
-            made[key] = _row(doc, tokens, (twin["title_tokens"], twin["body_tokens"]))
-    return [made[key] for key in wanted]
-
-
-def _row(doc: Doc, tokens: dict[str, str], same_as: tuple[str, str] | None = None) -> dict[str, Any]:
-    """The row of a new document; ``tokens`` remembers the tokens of texts already seen (text -> tokens);
-    ``same_as``: the (title, body) tokens of its twin in the other script."""
-    title_tokens, body_tokens = same_as or (_tokens(doc.title, tokens), _tokens(doc.body, tokens))
+def _row(doc: Doc, tokens: dict[str, str]) -> dict[str, Any]:
+    """The row of a new document; ``tokens`` remembers the tokens of texts already seen (text -> tokens)."""
     return dict(
         kind=doc.kind, key=doc.key[:200], lang=doc.lang, title=doc.title[:500], body=doc.body,
         endpoint=doc.endpoint, args_json=json.dumps(doc.args), url=doc.url[:1000], day=doc.day,
-        title_tokens=title_tokens, body_tokens=body_tokens,
+        title_tokens=_tokens(doc.title, tokens), body_tokens=_tokens(doc.body, tokens),
     )  # fmt: skip
 
 

@@ -36,7 +36,8 @@ WORDS = "family parent child talk listen money sleep stress carer help centre su
 HANZI = "家庭父母孩子溝通聆聽金錢睡眠壓力照顧協助中心支援時間學校關係情緒"
 
 
-def article(slug: str, lang: str, rng: random.Random) -> str:
+def article(slug: str, lang: str, rng: random.Random, shared: str) -> str:
+    """One language file; ``shared`` is the front matter both languages of an article must agree on."""
     if lang == "en":
         title = " ".join(rng.choice(WORDS) for _ in range(5)).capitalize()
         body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(60)) + "." for _ in range(8))
@@ -44,10 +45,16 @@ def article(slug: str, lang: str, rng: random.Random) -> str:
         title = "".join(rng.choice(HANZI) for _ in range(10))
         body = "\n\n".join("".join(rng.choice(HANZI) for _ in range(120)) + "。" for _ in range(8))
     return (
-        f"---\ntitle: {title}\nsummary: {title}\ncategory: {rng.choice(CATEGORIES)}\n"
-        f"tags: [{rng.choice(TAGS)}, {rng.choice(TAGS)}]\npublished: 2026-01-{rng.randint(1, 28):02d}\n"
+        f"---\ntitle: {title}\nsummary: {title}\n{shared}"
         f"reviewed: 2026-02-01\nauthor: Bench\n---\n## Heading\n\n{body}\n"
     )
+
+
+def shared_facts(rng: random.Random) -> str:
+    """Category, tags and date, the same in both files (the sync rejects a pair that disagrees)."""
+    tags = sorted({rng.choice(TAGS), rng.choice(TAGS)})
+    return (f"category: {rng.choice(CATEGORIES)}\ntags: [{', '.join(tags)}]\n"
+            f"published: 2026-01-{rng.randint(1, 28):02d}\n")  # fmt: skip
 
 
 def make_content(target: Path, pairs: int) -> None:
@@ -57,8 +64,9 @@ def make_content(target: Path, pairs: int) -> None:
     for index in range(pairs):
         folder = target / "articles" / f"bench-{index:05d}"
         folder.mkdir(parents=True)
+        shared = shared_facts(rng)
         for lang in ("en", "zh-hk"):
-            (folder / f"{lang}.md").write_text(article(folder.name, lang, rng), encoding="utf-8")
+            (folder / f"{lang}.md").write_text(article(folder.name, lang, rng, shared), encoding="utf-8")
 
 
 def make_app(work: Path, content: Path):
@@ -124,10 +132,15 @@ def bench_worker_memory(work: Path, content: Path, pairs: int, requests: int = 4
             "/en/centres/",
             "/en/search?q=family+stress",
             "/zh-hk/search?q=溝通",
+            "/zh-cn/search?q=沟通",
+            "/zh-cn/",
             "/en/articles/feed.atom",
             "/sitemap.xml",
         ]
-        paths += [f"/{rng.choice(['en', 'zh-hk'])}/articles/bench-{rng.randrange(pairs):05d}" for _ in range(requests)]
+        paths += [
+            f"/{rng.choice(['en', 'zh-hk', 'zh-cn'])}/articles/bench-{rng.randrange(pairs):05d}"
+            for _ in range(requests)
+        ]
         for _ in range(100):
             try:
                 urllib.request.urlopen(base + "/en/", timeout=30).read()  # noqa: S310 - local server
@@ -163,7 +176,7 @@ def bench_render(pairs: int, rounds: int = 200) -> None:
         times = []
         # Every path once only, so each request is a cache miss: rendered, then stored.
         for index in rng.sample(range(pairs), min(rounds, pairs)):
-            path = f"/{rng.choice(['en', 'zh-hk'])}/articles/bench-{index:05d}"
+            path = f"/{rng.choice(['en', 'zh-hk', 'zh-cn'])}/articles/bench-{index:05d}"
             start = time.perf_counter()
             response = client.get(path)
             times.append((time.perf_counter() - start) * 1000)

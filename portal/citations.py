@@ -41,7 +41,7 @@ def in_lang(text: Text | None, lang: str) -> str:
         return ""
     if isinstance(text, str):
         return text
-    return str(text.get(lang) or text.get("en") or text.get("zh-hk") or "")
+    return str(text.get(lang) or text.get("en") or text.get("zh-hk") or "")  # zh-cn: made at sync or written
 
 
 def as_citation(entry: Citation | Mapping) -> Citation:
@@ -67,28 +67,38 @@ class Publisher:
     dated: re.Pattern[str] | None = None  # the date in the address: groups year, month, day
 
 
-GOV_PRESS = {"en": "press release", "zh-hk": "新聞公報"}
+def _t(en: str, zh_hk: str, zh_cn: str) -> dict[str, str]:
+    """A name in the three served languages. The zh-cn one is the zh-hk one as portal/simplified.py writes it
+    (tests/test_simplified_content.py checks it still is): written here, not converted per page."""
+    return {"en": en, "zh-hk": zh_hk, "zh-cn": zh_cn}
+
+
+GOV_PRESS = _t("press release", "新聞公報", "新闻公报")
 PUBLISHERS: tuple[Publisher, ...] = (
-    Publisher("info.gov.hk/gia", {"en": "GovHK", "zh-hk": "香港特區政府"}, GOV_PRESS,
+    Publisher("info.gov.hk/gia", _t("GovHK", "香港特區政府", "香港特区政府"), GOV_PRESS,
               re.compile(r"/gia/general/(\d{4})(\d{2})/(\d{2})/")),
-    Publisher("news.gov.hk", {"en": "news.gov.hk", "zh-hk": "香港政府新聞網"}, {"en": "news", "zh-hk": "新聞"},
+    Publisher("news.gov.hk", _t("news.gov.hk", "香港政府新聞網", "香港政府新闻网"), _t("news", "新聞", "新闻"),
               re.compile(r"/(\d{4})/(\d{2})/\d{6}(\d{2})/")),
     Publisher("github.com/roytangrb/tel-directory-gov-hk",
-              {"en": "HKSAR Government Telephone Directory", "zh-hk": "香港特區政府電話簿"},
-              {"en": "copy of the data retrieved on 13 July 2018", "zh-hk": "2018 年 7 月 13 日擷取的資料副本"}),
-    Publisher("tel.directory.gov.hk", {"en": "HKSAR Government Telephone Directory", "zh-hk": "香港特區政府電話簿"}),
-    Publisher("swd.gov.hk", {"en": "Social Welfare Department", "zh-hk": "社會福利署"}),
-    Publisher("ha.org.hk", {"en": "Hospital Authority", "zh-hk": "醫院管理局"}),
-    Publisher("csrp.hku.hk", {"en": "HKJC Centre for Suicide Research and Prevention, HKU",
-                              "zh-hk": "香港大學香港賽馬會防止自殺研究中心"}),
-    Publisher("samaritans.org.hk", {"en": "The Samaritans Hong Kong", "zh-hk": "撒瑪利亞會"}),
-    Publisher("tungwahcsd.org", {"en": "Tung Wah Group of Hospitals", "zh-hk": "東華三院"}),
-    Publisher("harmonyhousehk.org", {"en": "Harmony House", "zh-hk": "和諧之家"}),
-    Publisher("cfsc.org.hk", {"en": "Christian Family Service Centre", "zh-hk": "基督教家庭服務中心"}),
-    Publisher("rainlily.org.hk", {"en": "RainLily", "zh-hk": "風雨蘭"}),
-    Publisher("ycs.caritas.org.hk", {"en": "Caritas Youth and Community Service", "zh-hk": "明愛青少年及社區服務"}),
-    Publisher("cmac.org.hk", {"en": "Hong Kong Catholic Marriage Advisory Council", "zh-hk": "香港公教婚姻輔導會"}),
-    Publisher("naac.org.hk", {"en": "Neighbourhood Advice-Action Council", "zh-hk": "鄰舍輔導會"}),
+              _t("HKSAR Government Telephone Directory", "香港特區政府電話簿", "香港特区政府电话簿"),
+              _t("copy of the data retrieved on 13 July 2018", "2018 年 7 月 13 日擷取的資料副本",
+                 "2018 年 7 月 13 日撷取的资料副本")),
+    Publisher("tel.directory.gov.hk",
+              _t("HKSAR Government Telephone Directory", "香港特區政府電話簿", "香港特区政府电话簿")),
+    Publisher("swd.gov.hk", _t("Social Welfare Department", "社會福利署", "社会福利署")),
+    Publisher("ha.org.hk", _t("Hospital Authority", "醫院管理局", "医院管理局")),
+    Publisher("csrp.hku.hk", _t("HKJC Centre for Suicide Research and Prevention, HKU",
+                                "香港大學香港賽馬會防止自殺研究中心", "香港大学香港赛马会防止自杀研究中心")),
+    Publisher("samaritans.org.hk", _t("The Samaritans Hong Kong", "撒瑪利亞會", "撒玛利亚会")),
+    Publisher("tungwahcsd.org", _t("Tung Wah Group of Hospitals", "東華三院", "东华三院")),
+    Publisher("harmonyhousehk.org", _t("Harmony House", "和諧之家", "和谐之家")),
+    Publisher("cfsc.org.hk", _t("Christian Family Service Centre", "基督教家庭服務中心", "基督教家庭服务中心")),
+    Publisher("rainlily.org.hk", _t("RainLily", "風雨蘭", "风雨兰")),
+    Publisher("ycs.caritas.org.hk",
+              _t("Caritas Youth and Community Service", "明愛青少年及社區服務", "明爱青少年及社区服务")),
+    Publisher("cmac.org.hk",
+              _t("Hong Kong Catholic Marriage Advisory Council", "香港公教婚姻輔導會", "香港公教婚姻辅导会")),
+    Publisher("naac.org.hk", _t("Neighbourhood Advice-Action Council", "鄰舍輔導會", "邻舍辅导会")),
 )  # fmt: skip
 URL = re.compile(r"https?://[^\s|;,()<>\"']+")
 

@@ -56,11 +56,12 @@ def test_the_real_article_s_snippets_beside_its_links_are_reading_text(backend_a
 def test_the_whole_indexed_text_of_the_real_article_is_reading_text(backend_app):
     with session_scope(backend_app) as session:
         bodies = session.execute(select(SearchDoc.lang, SearchDoc.body).where(SearchDoc.key == ARTICLE)).all()
-    assert {lang for lang, _ in bodies} == {"en", "zh-hk"}
+    assert {lang for lang, _ in bodies} == {"en", "zh-hk", "zh-cn"}
+    link_text = {"en": "Integrated Family Service Centre", "zh-hk": "綜合家庭服務中心", "zh-cn": "综合家庭服务中心"}
     for lang, body in bodies:
         assert not _raw_left(body) and "<" not in body, lang
         # The link texts are kept (they are what a reader sees), their targets are not.
-        assert ("Integrated Family Service Centre" if lang == "en" else "綜合家庭服務中心") in body
+        assert link_text[lang] in body
         assert "what-is-an-ifsc" not in body and "supporting-someone-in-crisis" not in body
 
 

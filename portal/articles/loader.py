@@ -44,9 +44,11 @@ from ..content import (
     relative,
     split_front_matter,
 )
-from ..i18n import N_, WRITTEN_LANGUAGES
+from ..i18n import N_, SIMPLIFIED, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import Schedule, hong_kong_date, publication_moment
+from ..simplified import Converter, converter
+from ..simplified_rows import SOURCE_LANG, simplified_digest, simplified_html, simplified_json, simplified_toc
 from .model import Article, Category, Tag
 from .sources import parse_sources
 
@@ -469,7 +471,7 @@ class ArticleSource:
             # Without valid categories nothing can be checked: keep everything as it is.
             progress(len(items))
             return report
-        self._sync_vocabulary(session, vocab)
+        self._sync_vocabulary(session, vocab, converter(content_dir))
         tracker = FileTracker(session, self.name)
         slugs = {item.slug for item in items}
         phones = load_phone_book(content_dir)
@@ -480,11 +482,17 @@ class ArticleSource:
             select(Article.id, Article.slug, Article.lang))}  # fmt: skip
         parsed: dict[tuple[str, str], tuple[ArticleFile, dict[str, Any], str]] = {}
         schedule = Schedule(session, SOURCE)
+        simplify = converter(content_dir)
         for item in items:
             progress(1)
             raw = item.path.read_bytes()
-            digest = file_hash(raw, vocab.fingerprint, rendering)
-            if tracker.is_unchanged(item.shown_as, digest) and (item.slug, item.lang) in existing:
+            made = item.lang == SOURCE_LANG  # the zh-hk file also makes the zh-cn row
+            digest = file_hash(raw, vocab.fingerprint, rendering, *([simplify.fingerprint] if made else []))
+            if (
+                tracker.is_unchanged(item.shown_as, digest)
+                and (item.slug, item.lang) in existing
+                and (not made or (item.slug, SIMPLIFIED) in existing)
+            ):
                 report.unchanged += 1
                 continue
             try:
@@ -502,30 +510,44 @@ class ArticleSource:
                 tracker.record_error(item.shown_as, digest, rejected[key])
                 continue
             values.pop("field_lines")
-            row_id = existing.get(key)
-            schedule.set(item.slug, item.lang, values.pop("publish_at"))
-            row = session.get(Article, row_id) if row_id is not None else None
-            if row is None:
-                session.add(Article(**values, content_hash=digest))
-                report.added += 1
-            else:
-                for name, value in values.items():
-                    setattr(row, name, value)
-                row.content_hash = digest
-                report.updated += 1
+            publish_at = values.pop("publish_at")
+            self._store(session, existing, schedule, values, digest, publish_at, report)
+            if item.lang == SOURCE_LANG:
+                made = simplified_article(simplify, values)
+                self._store(session, existing, schedule, made, simplified_digest(digest, simplify), publish_at, None)
             report.changed_keys.add(item.slug)
             tracker.record_ok(item.shown_as, digest)
         on_disk = {(item.slug, item.lang) for item in items}
+        on_disk |= {(slug, SIMPLIFIED) for slug, lang in on_disk if lang == SOURCE_LANG}
         gone = {key: row_id for key, row_id in existing.items() if key not in on_disk}
         if gone:
             session.execute(delete(Article).where(Article.id.in_(list(gone.values()))))
-            report.removed += len(gone)
+            report.removed += sum(1 for _slug, lang in gone if lang != SIMPLIFIED)  # counted as files are
             report.changed_keys.update(slug for slug, _lang in gone)
             for slug, lang in gone:
                 schedule.forget(slug, lang)
         for path in tracker.removed():
             tracker.forget(path)
         return report
+
+    @staticmethod
+    def _store(session, existing, schedule, values, digest, publish_at, report) -> None:  # noqa: ANN001, PLR0913
+        """Add or update the row of one (slug, lang) and its publication moment (``report`` None: not counted,
+        as for the zh-cn row made from a zh-hk file)."""
+        slug, lang = values["slug"], values["lang"]
+        schedule.set(slug, lang, publish_at)
+        row_id = existing.get((slug, lang))
+        row = session.get(Article, row_id) if row_id is not None else None
+        if row is None:
+            session.add(Article(**values, content_hash=digest))
+            if report is not None:
+                report.added += 1
+            return
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.content_hash = digest
+        if report is not None:
+            report.updated += 1
 
     @staticmethod
     def _check_pairs(session, parsed, existing, report) -> dict[tuple[str, str], list[Problem]]:
@@ -548,12 +570,33 @@ class ArticleSource:
                     rejected.setdefault((slug, lang), []).append(problem)
         return rejected
 
-    def _sync_vocabulary(self, session: Session, vocab: Vocabulary) -> None:
+    def _sync_vocabulary(self, session: Session, vocab: Vocabulary, simplify: Converter) -> None:
+        """Categories and tags in every written language, and in Simplified made from the Traditional labels."""
         session.execute(delete(Category))
         session.execute(delete(Tag))
         for position, key in enumerate(vocab.category_order):
             for lang, labels in vocab.categories[key].items():
                 session.add(Category(key=key, lang=lang, position=position, **labels))
+                if lang == SOURCE_LANG:
+                    made = {name: simplify.text(text) for name, text in labels.items()}
+                    session.add(Category(key=key, lang=SIMPLIFIED, position=position, **made))
         for key, labels in vocab.tags.items():
             for lang, label in labels.items():
                 session.add(Tag(key=key, lang=lang, label=label))
+                if lang == SOURCE_LANG:
+                    session.add(Tag(key=key, lang=SIMPLIFIED, label=simplify.text(label)))
+
+
+# The reader-visible text of an article row; the rest (dates, category, tags, image, paths) is shared.
+SIMPLIFIED_TEXT = ("title", "summary", "author", "image_alt", "plain_text")
+
+
+def simplified_article(simplify: Converter, values: dict[str, Any]) -> dict[str, Any]:
+    """The zh-cn row's values made from a zh-hk row's: text converted, site links to /zh-cn/."""
+    made = dict(values, lang=SIMPLIFIED)
+    for name in SIMPLIFIED_TEXT:
+        made[name] = simplify.text(values[name] or "")
+    made["body_html"] = simplified_html(simplify, values["body_html"])
+    made["toc_json"] = simplified_toc(simplify, values["toc_json"])
+    made["sources_json"] = simplified_json(simplify, values["sources_json"], ("title", "publisher"))
+    return made

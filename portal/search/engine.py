@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -13,7 +13,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ..db import get_state, lock_for_writing, set_state, utcnow
+from ..i18n import SIMPLIFIED
 from ..publishing import clock_now
+from ..simplified import converter
 from . import providers
 from .backends import backend_for
 from .lexicon import CrisisMatch, load_lexicon
@@ -27,6 +29,7 @@ MAX_PAGE = 50
 SNIPPET_CHARS = 180
 STATE_KEY = "search_indexed_at"
 NORMALISER_KEY = "search_normaliser"
+SIMPLIFIED_KEY = "search_simplified"  # the fingerprint of the converter that made the zh-cn documents
 MAX_KEYED = 500  # beyond this many changed keys, a kind is compared as a whole
 
 
@@ -138,7 +141,9 @@ def reindex(
     When the text normaliser changed since the index was written, every kind is rebuilt.
     """
     lock_for_writing(session, "search-index")
-    if get_state(session, NORMALISER_KEY) != NORMALISER_VERSION:
+    # The zh-cn documents are made with the editors' term list: a new list (or none yet) redoes them all.
+    simplified = converter().fingerprint
+    if get_state(session, NORMALISER_KEY) != NORMALISER_VERSION or get_state(session, SIMPLIFIED_KEY) != simplified:
         kinds, rebuild, keys = None, True, None
     words = WordCounts()
     if rebuild and kinds is None:
@@ -154,6 +159,7 @@ def reindex(
     words.apply(session)
     set_state(session, STATE_KEY, utcnow().isoformat())
     set_state(session, NORMALISER_KEY, NORMALISER_VERSION)
+    set_state(session, SIMPLIFIED_KEY, simplified)
     return count
 
 
@@ -249,9 +255,23 @@ def _find(session: Session, parsed: Query, lang: str, kinds: list[str], page: in
         ids, counts = backend.find(session, parsed.clauses, True, lang, PAGE_SIZE, offset, kinds, now)
     rows = {row.id: row for row in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
     ordered = sorted((i for i in ids if i in rows), key=lambda i: not _title_answers(rows[i].title_tokens, parsed))
-    hits = [Hit(rows[i], snippet(rows[i].body, parsed)) for i in ordered]
+    marked = in_script_of(parsed, lang)
+    hits = [Hit(rows[i], snippet(rows[i].body, marked)) for i in ordered]
     total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)
     return Results(parsed, page, total, hits, counts, any_term)
+
+
+def in_script_of(parsed: Query, lang: str) -> Query:
+    """The query with its Chinese phrases also in the script of ``lang``'s documents, so a snippet marks them.
+
+    The Simplified edition's documents are stored in Simplified: a query typed in Traditional (or mixing
+    both) is converted here, once per query (the documents never are).
+    """
+    if lang != SIMPLIFIED or not parsed.phrases:
+        return parsed
+    simplify = converter()
+    phrases = tuple(dict.fromkeys([*parsed.phrases, *(simplify.text(phrase) for phrase in parsed.phrases)]))
+    return replace(parsed, phrases=phrases)
 
 
 def _title_answers(title_tokens: str, parsed: Query) -> bool:

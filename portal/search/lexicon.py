@@ -40,7 +40,8 @@ from ..content import (
     relative,
 )
 from ..db import Base
-from ..i18n import N_
+from ..i18n import N_, SIMPLIFIED
+from ..simplified import converter, to_simplified
 from .text import CJK_RUN, Match, alternative, english_word, unreadable, word_pieces
 
 SYNONYMS = "synonyms"
@@ -167,13 +168,19 @@ def parse_crisis(path: Path, shown: str, content_dir: Path) -> list[dict]:
                 {
                     "id": key,
                     "hotlines": [str(h) for h in item["hotlines"]],
-                    "message": {"en": str(item["message_en"]).strip(), "zh-hk": str(item["message_zh"]).strip()},
+                    "message": _messages(item, content_dir),
                     "words": _words(item["words_en"]) + _words(item["words_zh"]),
                 }
             )
     if problems:
         raise ContentError(problems)
     return groups
+
+
+def _messages(item: dict, content_dir: Path) -> dict[str, str]:
+    """A crisis group's line per served language: the Simplified one made from the Traditional at sync."""
+    chinese = str(item["message_zh"]).strip()
+    return {"en": str(item["message_en"]).strip(), "zh-hk": chinese, SIMPLIFIED: to_simplified(chinese, content_dir)}
 
 
 def _check_crisis_group(
@@ -256,6 +263,8 @@ class LexiconSource:
             shown = relative(path, content_dir)
             # The crisis list names hotlines: check it again when hotlines.yml changes.
             extra = hotlines.read_bytes() if name == CRISIS and hotlines.exists() else b""
+            # ... and when the Simplified edition's term list does (its messages are converted with it).
+            extra += converter(content_dir).fingerprint.encode() if name == CRISIS else b""
             if not path.exists():
                 report.problems.append(Problem(shown, 1, MISSING[name], "warning"))
                 continue

@@ -11,16 +11,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
-from ..i18n import N_, translate
+from ..i18n import N_, SIMPLIFIED, WRITTEN_LANGUAGES, translate, written_lang
 from ..markdown import html_to_text
+from ..simplified import converter
 
-LANGS = ("en", "zh-hk")
+LANGS = WRITTEN_LANGUAGES  # the providers read the written languages; zh-cn documents are made from zh-hk
 MAX_BODY_CHARS = 20000
 
 
@@ -73,12 +74,29 @@ def changed_keys(kind: str, changed: Iterable[str], keys: dict[str, set[str]]) -
 
 
 def documents(session: Session, kind: str, keys: set[str] | None = None) -> list[Doc]:
-    """The documents of one kind (of some keys only), or none when that kind's package is not installed."""
+    """The documents of one kind (of some keys only), or none when that kind's package is not installed.
+
+    Every zh-hk document has a zh-cn twin: the provider's own (articles and site pages store a zh-cn row), or
+    else one made here from the zh-hk text, so the Simplified edition's index and snippets are Simplified.
+    """
     try:
         docs = PROVIDERS[kind].fn(session, keys)
-        return [doc for doc in docs if keys is None or doc.key in keys]  # also for providers that ignore keys
+        docs = [doc for doc in docs if keys is None or doc.key in keys]  # also for providers that ignore keys
     except ImportError:
         return []
+    return docs + simplified_twins(docs)
+
+
+def simplified_twins(docs: list[Doc]) -> list[Doc]:
+    """zh-cn documents made from the zh-hk ones that have none (made when the index is written, not per query)."""
+    made = {doc.key for doc in docs if doc.lang == SIMPLIFIED}
+    source = written_lang(SIMPLIFIED)
+    wanted = [doc for doc in docs if doc.lang == source and doc.key not in made]
+    if not wanted:
+        return []
+    simplify = converter()
+    return [replace(doc, lang=SIMPLIFIED, title=simplify.text(doc.title), body=simplify.text(doc.body))
+            for doc in wanted]  # fmt: skip
 
 
 def _join(*parts: str | None) -> str:

@@ -26,8 +26,15 @@ from ..content import (
     reading,
     relative,
 )
+from ..i18n import SIMPLIFIED, written_lang
+from ..simplified import Converter, converter
 from .model import SelfCheckTool
 from .schema import Tool, parse_tool
+
+SOURCE_LANG = written_lang(SIMPLIFIED)
+# A tool's own texts in both languages (the questions, stem and options are the items': see with_simplified).
+TOOL_TEXTS = ("title", "summary", "audience", "time_frame", "english_only_reason", "wording_source", "score_label")
+BAND_TEXTS = ("label", "meaning", "next_steps")
 
 
 def tool_files(content_dir: Path) -> list[Path]:
@@ -66,6 +73,35 @@ def load_tool(path: Path, content_dir: Path, tags: set[str] | None = None) -> To
     return parse_tool(text, shown, path.stem, tags, known_hotlines(content_dir), known_tools)
 
 
+def with_simplified(definition: dict, simplify: Converter) -> dict:
+    """A tool's stored definition with a zh-cn text beside each zh-hk one, made at sync (never per request).
+
+    Our own tools' questions are converted too; a validated instrument's are not: its Chinese wording is the
+    published one, shown as published (``Tool.items_lang``), while the page around it is Simplified.
+    """
+
+    def add(texts: dict) -> None:
+        if isinstance(texts, dict) and SOURCE_LANG in texts:
+            value = texts[SOURCE_LANG]
+            texts[SIMPLIFIED] = [simplify.text(v) for v in value] if isinstance(value, list) else simplify.text(value)
+
+    for name in TOOL_TEXTS:
+        add(definition.get(name))
+    for band in definition["bands"]:
+        for name in BAND_TEXTS:
+            add(band.get(name))
+    for alert in definition["alerts"]:
+        add(alert.get("message"))
+    if definition["kind"] != "validated" and SOURCE_LANG in definition["item_languages"]:
+        add(definition.get("stem"))
+        for item in definition["items"]:
+            add(item["text"])
+            for option in item["options"]:
+                add(option["label"])
+        definition["item_languages"].append(SIMPLIFIED)
+    return definition
+
+
 class SelfCheckSource:
     name = "selfcheck"
 
@@ -89,11 +125,12 @@ class SelfCheckSource:
         tags = known_tags(content_dir)
         existing = {row.key: row for row in session.scalars(select(SelfCheckTool))}
         present: set[str] = set()
+        simplify = converter(content_dir)
         for path in tool_files(content_dir):
             progress(1)
             shown = relative(path, content_dir)
             present.add(path.stem)
-            digest = file_hash(path.read_bytes())
+            digest = file_hash(path.read_bytes(), simplify.fingerprint)  # a new term list re-makes the zh-cn texts
             if tracker.is_unchanged(shown, digest) and path.stem in existing:
                 report.unchanged += 1
                 continue
@@ -105,7 +142,7 @@ class SelfCheckSource:
                 tracker.record_error(shown, digest, exc.problems)
                 continue  # the last good version (if any) stays online
             row = existing.get(tool.id)
-            definition = json.dumps(tool.to_dict(), ensure_ascii=False, sort_keys=True)
+            definition = json.dumps(with_simplified(tool.to_dict(), simplify), ensure_ascii=False, sort_keys=True)
             if row is None:
                 session.add(SelfCheckTool(key=tool.id, position=tool.position, definition=definition))
                 report.added += 1

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..content import ContentError, EditorChecks, Problem, yaml_problem
-from ..i18n import N_
+from ..i18n import N_, SIMPLIFIED, is_chinese
 
 LANGS = ("en", "zh-hk")
 KINDS = ("validated", "reflection")
@@ -206,8 +206,30 @@ class Tool:
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)
 
+    def items_lang(self, lang: str) -> str:
+        """The language the questions are shown in on a page in ``lang``.
+
+        The Simplified edition shows our own tools' questions converted (``zh-cn`` is then in
+        ``item_languages``) but a validated instrument's published Traditional wording as it was published:
+        converting it would be a wording nobody validated. Failing both, English.
+        """
+        if lang in self.item_languages:
+            return lang
+        if is_chinese(lang) and "zh-hk" in self.item_languages:
+            return "zh-hk"
+        return "en"
+
     def has_items_in(self, lang: str) -> bool:
-        return lang in self.item_languages
+        """Whether a reader of ``lang`` gets the questions in their language (Chinese in either script)."""
+        return lang == "en" or self.items_lang(lang) != "en"
+
+    def wording_sources(self, lang: str) -> list[tuple[str, str]]:
+        """(language, note) of where each wording comes from, for a page in ``lang``: the written notes, the
+        Simplified one instead of the Traditional on the Simplified edition."""
+        shown = [code for code in self.wording_source if code != SIMPLIFIED]
+        if lang == SIMPLIFIED and SIMPLIFIED in self.wording_source:
+            shown = [SIMPLIFIED if code == "zh-hk" else code for code in shown]
+        return [(code, self.wording_source[code]) for code in shown]
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..bilingual import fill_simplified, simplified_fields
 from ..body_checks import internal_path_problems
 from ..config import is_placeholder_domain, is_placeholder_email
 from ..content import (
@@ -39,8 +40,15 @@ from ..content import (
     relative,
     split_front_matter,
 )
-from ..i18n import N_, WRITTEN_LANGUAGES
+from ..i18n import N_, SIMPLIFIED, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
+from ..simplified import Converter, converter
+from ..simplified_rows import (
+    SOURCE_LANG,
+    simplified_digest,
+    simplified_html,
+    simplified_toc,
+)
 from .model import PAGES, SiteContact, SitePage
 
 SOURCE = "sitepages"
@@ -315,6 +323,7 @@ def parse_contact(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]
         warnings.append(Problem(shown, field_line(text, "email"), message, severity="warning"))
         email = ""
     row = {"email": email, "expect_en": expect["en"].strip(), "expect_zh": expect["zh-hk"].strip()}
+    fill_simplified(row, simplified_fields(SiteContact), converter(path.parent.parent), SiteContact)
     return row, warnings
 
 
@@ -356,11 +365,17 @@ class SitePageSource:
         rendering = render_fingerprint(phones)  # a new renderer or other hotlines re-render unchanged pages
         tracker = FileTracker(session, self.name)
         existing = {(row.slug, row.lang): row for row in session.scalars(select(SitePage))}
+        simplify = converter(content_dir)
         for item in layout.pages:
             progress(1)
             raw = item.path.read_bytes()
-            digest = file_hash(raw, targets.fingerprint, rendering)
-            if tracker.is_unchanged(item.shown_as, digest) and (item.slug, item.lang) in existing:
+            made = item.lang == SOURCE_LANG  # the zh-hk file also makes the zh-cn row
+            digest = file_hash(raw, targets.fingerprint, rendering, *([simplify.fingerprint] if made else []))
+            if (
+                tracker.is_unchanged(item.shown_as, digest)
+                and (item.slug, item.lang) in existing
+                and (not made or (item.slug, SIMPLIFIED) in existing)
+            ):
                 report.unchanged += 1
                 continue
             try:
@@ -370,22 +385,20 @@ class SitePageSource:
                 report.problems += exc.problems
                 tracker.record_error(item.shown_as, digest, exc.problems)
                 continue
-            row = existing.get((item.slug, item.lang))
-            if row is None:
-                session.add(SitePage(**values, content_hash=digest))
+            if _store(session, existing, values, digest):
                 report.added += 1
             else:
-                for key, value in values.items():
-                    setattr(row, key, value)
-                row.content_hash = digest
                 report.updated += 1
+            if made:
+                _store(session, existing, simplified_page(simplify, values), simplified_digest(digest, simplify))
             report.changed_keys.add(item.slug)
             tracker.record_ok(item.shown_as, digest)
         on_disk = {(item.slug, item.lang) for item in layout.pages}
+        on_disk |= {(slug, SIMPLIFIED) for slug, lang in on_disk if lang == SOURCE_LANG}
         for key, row in existing.items():
             if key not in on_disk:
                 session.delete(row)
-                report.removed += 1
+                report.removed += 0 if key[1] == SIMPLIFIED else 1  # counted as files are: a made row is not one
                 report.changed_keys.add(key[0])
         self._sync_contact(session, content_dir, layout, tracker, report, progress)
         for path in tracker.removed():
@@ -410,7 +423,7 @@ class SitePageSource:
             return
         progress(1)
         shown = relative(layout.contact, content_dir)
-        digest = file_hash(layout.contact.read_bytes())
+        digest = file_hash(layout.contact.read_bytes(), converter(content_dir).fingerprint)
         if tracker.is_unchanged(shown, digest) and row is not None:
             report.unchanged += 1
             return
@@ -431,3 +444,29 @@ class SitePageSource:
             report.updated += 1
         report.changed_keys.add("contact")
         tracker.record_ok(shown, digest)
+
+
+def _store(session: Session, existing: dict[tuple[str, str], SitePage], values: dict[str, Any], digest: str) -> bool:
+    """Add or update the row of one (slug, lang); True when it is new."""
+    row = existing.get((values["slug"], values["lang"]))
+    if row is None:
+        row = SitePage(**values, content_hash=digest)
+        session.add(row)
+        existing[(row.slug, row.lang)] = row
+        return True
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.content_hash = digest
+    return False
+
+
+def simplified_page(simplify: Converter, values: dict[str, Any]) -> dict[str, Any]:
+    """The zh-cn row's values made from a zh-hk row's: text converted, site links to /zh-cn/."""
+    return dict(
+        values,
+        lang=SIMPLIFIED,
+        title=simplify.text(values["title"]),
+        summary=simplify.text(values["summary"]),
+        body_html=simplified_html(simplify, values["body_html"]),
+        toc_json=simplified_toc(simplify, values["toc_json"]),
+    )

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..bilingual import written_text
 from ..db import Base, UTCDateTime, utcnow
 
 # The site pages and their order in the footer. Each has an address /<lang>/<slug>; a new page
@@ -53,7 +54,8 @@ class SiteContact(Base):
     expect_zh: Mapped[str] = mapped_column(Text, default="")
 
     def expect(self, lang: str) -> str:
-        return self.expect_zh if lang == "zh-hk" else self.expect_en
+        """What happens after someone writes to us, in ``lang`` (the Simplified text made at sync)."""
+        return written_text(self, "expect", lang)
 
 
 class QuickExitTag(Base):

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from ..bilingual import fill_simplified, simplified_fields
 from ..content import (
     YAML_LOADER,
     ContentError,
@@ -29,6 +30,7 @@ from ..content import (
     replace_table_from_file,
 )
 from ..i18n import N_
+from ..simplified import converter
 from .model import Stage
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -166,6 +168,7 @@ def parse_stages(content_dir: Path) -> list[dict[str, Any]]:
                 **{f"{name}_json": json.dumps(item.get(name, [])) for name in ("tags", "hotlines", "selfchecks")},
             }
         )  # fmt: skip
+        fill_simplified(rows[-1], simplified_fields(Stage), converter(content_dir), Stage)
     if problems:
         raise ContentError(problems)
     return rows
@@ -195,5 +198,6 @@ class StageSource:
         # The ids a stage names live in other files: their bytes are part of what makes this file "unchanged".
         others = [content_dir / "tags.yml", content_dir / "hotlines.yml"]
         digest = file_hash(*(p.read_bytes() if p.exists() else b"" for p in [path, *others]),
-                           *sorted(known_ids(content_dir)["selfchecks"] or ()))  # fmt: skip
+                           *sorted(known_ids(content_dir)["selfchecks"] or ()),
+                           converter(content_dir).fingerprint)  # fmt: skip
         return replace_table_from_file(session, self.name, shown, digest, lambda: parse_stages(content_dir), Stage)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template
 
 from ..cache import page_params
 from ..db import get_session
-from ..i18n import current_lang
+from ..i18n import current_lang, written_lang
 from ..tagged import Wanted, gather, tag_labels
 
 bp = Blueprint("topics", __name__, url_prefix="/<lang:lang_code>/topics")
@@ -18,8 +18,11 @@ bp = Blueprint("topics", __name__, url_prefix="/<lang:lang_code>/topics")
 ITEMS_ON_A_TOPIC = 50
 
 
-def sorted_labels(labels: dict[str, str]) -> list[tuple[str, str]]:
-    return sorted(labels.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
+def sorted_labels(labels: dict[str, str], order: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(tag, label) by label; by the ``order`` labels when given (the Simplified edition lists its topics in the
+    order of the Traditional labels they are made from, so both Chinese editions show one list)."""
+    order = order or labels
+    return sorted(labels.items(), key=lambda pair: (order.get(pair[0], pair[1]).casefold(), pair[0]))
 
 
 @bp.get("")
@@ -32,7 +35,9 @@ def index():
         for item in items:
             for tag in set(item.tags) & counts.keys():
                 counts[tag] += 1
-    return render_template("topics/index.html", topics=sorted_labels(labels), counts=counts)
+    written = written_lang(lang)
+    order = tag_labels(session, written) if written != lang else None
+    return render_template("topics/index.html", topics=sorted_labels(labels, order), counts=counts)
 
 
 @bp.get("/<tag>")

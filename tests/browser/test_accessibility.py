@@ -27,7 +27,7 @@ from .conftest import AXE, describe
 # One language's survey loads some 45 pages and runs axe twice on each: longer than one ordinary test.
 pytestmark = pytest.mark.timeout(900)
 
-LANGS = ("en", "zh-hk")
+LANGS = ("en", "zh-hk", "zh-cn")
 TEXT_SIZES = ("normal", "large", "larger")  # the A, A+ and A++ of partials/text_size.html
 PHONE_WIDTHS = (320, 360, 390)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

@@ -113,24 +113,23 @@ def load_terms(content_dir: Path) -> tuple[tuple[tuple[str, str], ...], list[Pro
     problems: list[Problem] = []
     for raw_term, raw_form in data.items():
         term = str(raw_term)
-        line = field_line(text, term)
-        problem = _term_problem(term, raw_form)
+        problem = _term_problem(term, raw_form, field_line(text, term))
         if problem:
-            problems.append(Problem(TERMS_FILE, line, problem[0], params=problem[1]))
+            problems.append(problem)
             continue
         terms.append((term, str(raw_form)))
     return tuple(terms), problems
 
 
-def _term_problem(term: str, form: object) -> tuple[str, dict[str, str]] | None:
+def _term_problem(term: str, form: object, line: int) -> Problem | None:
     if not isinstance(form, str | int) or isinstance(form, bool) or not str(form).strip():
-        return BAD_TERM, {"term": term}
+        return Problem(TERMS_FILE, line, BAD_TERM, params={"term": term})
     if not CJK_RUN.search(term):
-        return NOT_CHINESE, {"term": term}
+        return Problem(TERMS_FILE, line, NOT_CHINESE, params={"term": term})
     form = str(form)
     left = "".join(dict.fromkeys(traditional_chars(form)))
     if form != term and left:
-        return STILL_TRADITIONAL, {"term": term, "form": form, "chars": left}
+        return Problem(TERMS_FILE, line, STILL_TRADITIONAL, params={"term": term, "form": form, "chars": left})
     return None
 
 

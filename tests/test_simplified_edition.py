@@ -29,12 +29,6 @@ NOT_SIMPLIFIED = ("en", "zh-hant")  # lang prefixes (lower case) of text that is
 TERMS = load_terms(REAL_CONTENT)[0]
 KEPT = "".join(term for term, form in TERMS if term == form)  # characters an editor keeps as written
 
-# TEMPORARY while the capabilities' Simplified text lands (branches zhcn-content and zhcn-rows): the lead
-# removes this marker when they are merged. Helpers: run this module without it (pytest -p no:xfail is not a
-# thing; use `PORTAL_WALK_STRICT=1`).
-pytestmark = pytest.mark.xfail(
-    not __import__("os").environ.get("PORTAL_WALK_STRICT"), reason="issue 19 in progress", strict=False
-)
 
 
 @pytest.fixture(scope="module")

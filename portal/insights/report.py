@@ -58,9 +58,10 @@ class Window:
 
 
 def ranked(figures: list[Figure], limit: int | None = None) -> list[Figure]:
-    """Shown figures by count (then label), then hidden ones by label alone."""
-    shown = sorted((f for f in figures if f.shown), key=lambda f: (-f.count, f.label))
-    hidden = sorted((f for f in figures if not f.shown), key=lambda f: f.label)
+    """Shown figures by count (then key), then hidden ones by key alone: an order that tells nothing of their
+    counts and is the same in every language (a label sorts differently in each script)."""
+    shown = sorted((f for f in figures if f.shown), key=lambda f: (-f.count, f.key))
+    hidden = sorted((f for f in figures if not f.shown), key=lambda f: f.key)
     return (shown + hidden)[:limit] if limit else shown + hidden
 
 

@@ -30,7 +30,6 @@ TERMS = load_terms(REAL_CONTENT)[0]
 KEPT = "".join(term for term, form in TERMS if term == form)  # characters an editor keeps as written
 
 
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("zh-cn-walk") / "instance"

@@ -384,3 +384,28 @@ def test_a_counter_flushes_itself_once_its_oldest_count_is_old_enough(make_app):
     counter.add(PAGE, "/en/b")
     counter.flusher.join(timeout=30)
     assert counts(app) == {(PAGE, "/en/a"): 1, (PAGE, "/en/b"): 1}
+
+
+def test_the_report_ranks_late_translations_by_the_views_of_both_chinese_editions(make_app, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)  # its article behind-in-chinese: the Chinese reviewed earlier
+    app = make_app(CONTENT_DIR=str(content))
+    today = day_of(today_number())
+    views = {"zh-hk": 8, "zh-cn": 4, "en": 50}
+    store(app, [(today, PAGE, f"/{lang}/articles/behind-in-chinese", count) for lang, count in views.items()])
+    out = app.test_cli_runner().invoke(args=["insights", "report", "--weeks", "1"]).output
+    section = out.split("Most-read articles whose Chinese is behind the English", 1)[1]
+    assert "behind-in-chinese  12" in section  # 8 + 4 Chinese views; the English ones are not the translation's
+    assert "family-meals" not in section
+
+
+def test_every_edition_counts_towards_an_article_and_a_calendar(app):
+    client = visitor(app)
+    for lang in ("en", "zh-hk", "zh-cn"):
+        assert client.get(f"/{lang}/events/feed.ics?district=sha-tin").status_code == 200
+    flush_all(app)
+    with session_scope(app) as session:
+        keys = {
+            row.key: row.count for row in session.scalars(select(InsightCount).where(InsightCount.kind == CALENDAR))
+        }
+    assert keys.get("feed:sha-tin:") == 3

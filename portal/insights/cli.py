@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..cli import editor_lang, lang_option, say
 from ..db import session_scope
-from ..i18n import N_, translate
+from ..i18n import CHINESE, N_, translate
 from . import report
 from .report import Window
 
@@ -92,13 +92,14 @@ def _unread_articles(session, window: Window) -> list[str]:
 
 
 def _behind(session, window: Window, threshold: int) -> list[report.Figure]:
-    """Articles whose Chinese is behind the English, by how often the Chinese page is read."""
+    """Articles whose Chinese is behind the English, by how often their Chinese pages are read (the Traditional
+    and the Simplified edition: both show the same late translation)."""
     from ..articles.status import article_statuses
 
     views = report.article_views(session, window)
     rows = article_statuses(Path(current_app.config["CONTENT_DIR"]))
     figures = [
-        report.Figure(row.slug, row.slug, views.get(row.slug, {}).get("zh-hk", 0), threshold)
+        report.Figure(row.slug, row.slug, sum(views.get(row.slug, {}).get(lang, 0) for lang in CHINESE), threshold)
         for row in rows
         if row.translation_behind
     ]

@@ -24,7 +24,7 @@ from .counter import day_of, today_number
 from .model import CALENDAR, PAGE, SEARCH, SEARCH_NONE, SELFCHECK, InsightCount
 from .rules import shown_search
 
-ARTICLE_PATH = re.compile(r"/(en|zh-hk)/articles/([a-z0-9][a-z0-9-]*)")
+ARTICLE_PATH = re.compile(r"/(en|zh-hk|zh-cn)/articles/([a-z0-9][a-z0-9-]*)")
 NO_DISTRICT = ""
 
 

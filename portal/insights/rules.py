@@ -25,8 +25,8 @@ DEFAULT_BOTS = (
 REDACTED = "[personal details]"  # the key of a search that looked like a phone number, an e-mail or an HKID
 MAX_SEARCH = 100  # characters of a normalised search kept as a key
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
-_EVENT_ICS = re.compile(r"/(?:en|zh-hk)/events/(\d{1,10})\.ics")
-_FEED_ICS = re.compile(r"/(?:en|zh-hk)/events/feed\.ics")
+_EVENT_ICS = re.compile(r"/(?:en|zh-hk|zh-cn)/events/(\d{1,10})\.ics")
+_FEED_ICS = re.compile(r"/(?:en|zh-hk|zh-cn)/events/feed\.ics")
 
 
 class Robots:

@@ -90,7 +90,7 @@ def slugify_heading(text: str) -> str:
 
 # Link written in markdown -> site URL, e.g. "../caring-at-home/zh-hk.md" -> "/zh-hk/articles/caring-at-home"
 # Site paths that already carry their language, or are not pages (files, open data).
-SITE_PATH_WITH_LANG = re.compile(r"^/(?:en|zh-hk|static|media|api)(?:[/?#]|$)")
+SITE_PATH_WITH_LANG = re.compile(r"^/(?:en|zh-hk|zh-cn|static|media|api)(?:[/?#]|$)")
 ARTICLE_LINK = re.compile(r"^(?:\.\./|/articles/|articles/)([a-z0-9][a-z0-9-]*)/?(?:(en|zh-hk)\.md)?/?(#.*)?$")
 
 

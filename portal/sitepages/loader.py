@@ -70,7 +70,7 @@ HREF = re.compile(r'href="([^"]*)"')
 # What the renderer makes of "../<slug>/<lang>.md" and "/articles/<slug>": an article address.
 RENDERED_ARTICLE = re.compile(r"^/(en|zh-hk)/articles/([a-z0-9][a-z0-9-]*)(#.*)?$")
 # Site paths that already carry their language, or are not pages (files, open data).
-NOT_LOCALISED = re.compile(r"^/(?:en|zh-hk|static|media|api)(?:/|$)")
+NOT_LOCALISED = re.compile(r"^/(?:en|zh-hk|zh-cn|static|media|api)(?:/|$)")
 
 
 @dataclass

@@ -18,7 +18,7 @@ def test_filters_and_language_toggle_keep_them(live_server, page):
     assert page.locator(".ev-card").count() >= 1
     assert page.locator(".card-title", has_text="Talking with teenagers").count() == 1
     assert page.locator(".card-title", has_text="Family fun day").count() == 0
-    page.click("a.lang-toggle")
+    page.get_by_role("link", name="繁體中文").click()
     page.wait_for_load_state()
     assert page.url.startswith(f"{live_server.url}/zh-hk/events?")
     assert "district=sha-tin" in page.url and "audience=parents" in page.url and "free=1" in page.url

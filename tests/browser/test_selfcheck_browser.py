@@ -64,7 +64,7 @@ def test_switching_language_half_way_keeps_the_answers(live_server, page):
     for value in (3, 2, 1):
         page.locator(f'fieldset.sc-question:visible input[value="{value}"]').check()
         page.get_by_role("button", name="Next").click()
-    page.locator(".lang-toggle").click()
+    page.get_by_role("link", name="繁體中文").click()
     page.wait_for_url(re.compile(r"/zh-hk/self-check/family-communication/questions$"))
     assert "?" not in page.url
     assert page.locator(".sc-progress-text").inner_text() == "第 4 題，共 8 題"
@@ -72,6 +72,10 @@ def test_switching_language_half_way_keeps_the_answers(live_server, page):
     assert page.locator('fieldset.sc-question:visible input[value="1"]').is_checked()
     assert page.locator('input[name="q-listen"][value="3"]').is_checked()
     assert page.locator('input[name="q-feelings"][value="2"]').is_checked()
+    page.get_by_role("link", name="简体中文").click()  # and on to the Simplified edition: still kept
+    page.wait_for_url(re.compile(r"/zh-cn/self-check/family-communication/questions$"))
+    assert page.locator(".sc-progress-text").inner_text() == "第 3 题，共 8 题"
+    assert page.locator('input[name="q-listen"][value="3"]').is_checked()
 
 
 def test_crisis_answer_shows_the_safety_message_at_once(live_server, page):

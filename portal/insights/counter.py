@@ -106,6 +106,8 @@ class Counter:
 
         Without ``wait``, a flush already under way in another thread wins and these counts wait for the next.
         """
+        if self._app() is None:  # the app is gone (a test's, at the interpreter's exit): nowhere to write
+            return 0
         if not self.flush_lock.acquire(blocking=wait):
             return 0
         try:

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from .content import file_hash
 from .i18n import LANGUAGES, SIMPLIFIED, written_lang
 from .simplified import Converter
 
@@ -61,6 +62,17 @@ def simplified_json(converter: Converter, text: str, fields: tuple[str, ...] | N
         return value
 
     return json.dumps(convert(json.loads(text or "[]"), fields is None), ensure_ascii=False)
+
+
+def written_file_digest(raw: bytes, lang: str, converter: Converter, *inputs: str) -> str:
+    """A written file's digest with what else shapes its rows; the zh-hk file's holds the converter's fingerprint
+    too, since it also makes the zh-cn row (a new term list re-makes that row)."""
+    return file_hash(raw, *inputs, *([converter.fingerprint] if lang == SOURCE_LANG else []))
+
+
+def rows_in_place(existing: Any, slug: str, lang: str) -> bool:
+    """The file's row is stored, and for a zh-hk file its zh-cn twin as well."""
+    return (slug, lang) in existing and (lang != SOURCE_LANG or (slug, SIMPLIFIED) in existing)
 
 
 def simplified_digest(digest: str, converter: Converter) -> str:

@@ -48,7 +48,15 @@ from ..i18n import N_, SIMPLIFIED, WRITTEN_LANGUAGES
 from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fingerprint
 from ..publishing import Schedule, hong_kong_date, publication_moment
 from ..simplified import Converter, converter
-from ..simplified_rows import SOURCE_LANG, simplified_digest, simplified_html, simplified_json, simplified_toc
+from ..simplified_rows import (
+    SOURCE_LANG,
+    rows_in_place,
+    simplified_digest,
+    simplified_html,
+    simplified_json,
+    simplified_toc,
+    written_file_digest,
+)
 from .model import Article, Category, Tag
 from .sources import parse_sources
 
@@ -486,13 +494,8 @@ class ArticleSource:
         for item in items:
             progress(1)
             raw = item.path.read_bytes()
-            made = item.lang == SOURCE_LANG  # the zh-hk file also makes the zh-cn row
-            digest = file_hash(raw, vocab.fingerprint, rendering, *([simplify.fingerprint] if made else []))
-            if (
-                tracker.is_unchanged(item.shown_as, digest)
-                and (item.slug, item.lang) in existing
-                and (not made or (item.slug, SIMPLIFIED) in existing)
-            ):
+            digest = written_file_digest(raw, item.lang, simplify, vocab.fingerprint, rendering)
+            if tracker.is_unchanged(item.shown_as, digest) and rows_in_place(existing, item.slug, item.lang):
                 report.unchanged += 1
                 continue
             try:

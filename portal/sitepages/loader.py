@@ -45,9 +45,11 @@ from ..markdown import MarkdownRenderer, PhoneBook, load_phone_book, render_fing
 from ..simplified import Converter, converter
 from ..simplified_rows import (
     SOURCE_LANG,
+    rows_in_place,
     simplified_digest,
     simplified_html,
     simplified_toc,
+    written_file_digest,
 )
 from .model import PAGES, SiteContact, SitePage
 
@@ -369,13 +371,8 @@ class SitePageSource:
         for item in layout.pages:
             progress(1)
             raw = item.path.read_bytes()
-            made = item.lang == SOURCE_LANG  # the zh-hk file also makes the zh-cn row
-            digest = file_hash(raw, targets.fingerprint, rendering, *([simplify.fingerprint] if made else []))
-            if (
-                tracker.is_unchanged(item.shown_as, digest)
-                and (item.slug, item.lang) in existing
-                and (not made or (item.slug, SIMPLIFIED) in existing)
-            ):
+            digest = written_file_digest(raw, item.lang, simplify, targets.fingerprint, rendering)
+            if tracker.is_unchanged(item.shown_as, digest) and rows_in_place(existing, item.slug, item.lang):
                 report.unchanged += 1
                 continue
             try:
@@ -389,7 +386,7 @@ class SitePageSource:
                 report.added += 1
             else:
                 report.updated += 1
-            if made:
+            if item.lang == SOURCE_LANG:  # the zh-hk file also makes the zh-cn row
                 _store(session, existing, simplified_page(simplify, values), simplified_digest(digest, simplify))
             report.changed_keys.add(item.slug)
             tracker.record_ok(item.shown_as, digest)

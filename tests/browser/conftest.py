@@ -135,20 +135,27 @@ def serve(app, settings: dict):
     return server
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer | GranianServer]:
-    """The whole site with the real content, served for the browser on 127.0.0.1."""
-    instance = tmp_path_factory.mktemp("live-instance")
-    settings = {
+def site_settings(instance: Path, content: Path = REAL_CONTENT, **extra) -> dict:
+    """A browser-test site's settings: SQLite and the file cache in ``instance``, the schema by the migrations."""
+    return {
         "INSTANCE_PATH": str(instance),
         "DATABASE_UPGRADE_ON_START": True,
         "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
         "REDIS_URL": None,
         "CACHE_DIR": str(instance / "cache"),
-        "CONTENT_DIR": str(REAL_CONTENT),
+        "CONTENT_DIR": str(content),
         "SECRET_KEY": "browser-tests",
-        "FEEDBACK_PER_HOUR": 10_000,  # the feedback tests send more than a visitor may in an hour
+        **extra,
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer | GranianServer]:
+    """The whole site with the real content, served for the browser on 127.0.0.1."""
+    settings = site_settings(
+        tmp_path_factory.mktemp("live-instance"),
+        FEEDBACK_PER_HOUR=10_000,  # the feedback tests send more than a visitor may in an hour
+    )
     app = create_app(settings)
     sync_content(app)
     server = serve(app, settings)

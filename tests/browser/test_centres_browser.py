@@ -11,7 +11,7 @@ from portal import create_app
 from portal.cli import sync_content
 
 from ..conftest import FIXTURES, REAL_CONTENT
-from .conftest import AXE, describe, serve
+from .conftest import AXE, describe, serve, site_settings
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -89,18 +89,13 @@ def map_server(tmp_path):
     for name in ("districts.yml", "districts.geojson"):
         shutil.copy(REAL_CONTENT / name, content / name)
     shutil.copytree(FIXTURES / "centres" / "centres", content / "centres")
-    settings = {
-        "INSTANCE_PATH": str(tmp_path),
-        "DATABASE_UPGRADE_ON_START": True,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-        "REDIS_URL": None,
-        "CACHE_DIR": str(tmp_path / "cache"),
-        "CONTENT_DIR": str(content),
-        "SECRET_KEY": "browser-tests",
+    settings = site_settings(
+        tmp_path,
+        content,
         # A same-site "tile" so the test never reaches the network.
-        "MAP_TILE_URL": "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}",
-        "MAP_ATTRIBUTION": "Test tiles",
-    }
+        MAP_TILE_URL="/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}",
+        MAP_ATTRIBUTION="Test tiles",
+    )
     app = create_app(settings)
     sync_content(app)
     server = serve(app, settings)

@@ -13,8 +13,7 @@ import pytest
 from portal import create_app
 from portal.cli import sync_content
 
-from ..conftest import REAL_CONTENT
-from .conftest import LiveServer, describe
+from .conftest import LiveServer, describe, site_settings
 
 NEUTRAL_PATH = "/neutral-test-page"
 ARTICLE = "/{lang}/articles/disagreeing-without-hurting"  # tagged domestic-violence: shows the button
@@ -24,17 +23,7 @@ ARTICLE = "/{lang}/articles/disagreeing-without-hurting"  # tagged domestic-viol
 def server(tmp_path_factory) -> Iterator[LiveServer]:
     """The site with the real content, its quick exit pointing at a neutral page on the same test server."""
     instance = tmp_path_factory.mktemp("quick-exit-live")
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "DATABASE_UPGRADE_ON_START": True,
-            "DATABASE_URL": f"sqlite:///{instance / 'portal.sqlite3'}",
-            "REDIS_URL": None,
-            "CACHE_DIR": str(instance / "cache"),
-            "CONTENT_DIR": str(REAL_CONTENT),
-            "SECRET_KEY": "browser-tests",
-        }
-    )
+    app = create_app(site_settings(instance))
     app.add_url_rule(
         NEUTRAL_PATH, "neutral_test_page",
         lambda: '<!doctype html><html lang="en"><title>Weather</title><main><h1>Weather</h1></main></html>',

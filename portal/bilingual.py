@@ -111,6 +111,7 @@ def column_limits(model: type) -> dict[str, int]:
 def with_simplified(rows: list[dict[str, Any]], model: type, convert: Converter | None = None) -> list[dict[str, Any]]:
     """Rows about to be inserted into ``model``, their Simplified columns filled."""
     fields = simplified_fields(model)
+    convert = convert or converter()  # once per batch: converter() looks at the term list's file each call
     for row in rows:
         fill_simplified(row, fields, convert, model)
     return rows

@@ -1,6 +1,7 @@
 """Pages under load: real pages through gunicorn, cached and uncached, against a bare Flask route and nginx.
 
     .venv/bin/python bench/bench_pages.py [--duration 10] [--connections 4] [--workers 2] [--redis] [--postgres]
+        [--pin] [--counting-only]
 
 Prints figures only; never asserts. Target (issue 7): a cached page at >= 90 %
 of the bare Flask route's throughput.
@@ -15,7 +16,9 @@ What it does, all in one run and all cleaned up at exit (also on Ctrl-C):
    one with the page cache (filled before measuring), one with it bypassed
    (``PORTAL_BENCH_PAGE_CACHE=off``), and one on the same cache with insights'
    counting off (``PORTAL_INSIGHTS=0``; wrk sends a browser's user agent, so the
-   first counts every view): issue 20's target is counting >= 0.95 x off;
+   first counts every view): issue 20's target is counting >= 0.95 x off
+   (``--counting-only`` measures just these, beside a twin with counting off too, whose
+   ratio to the other is the noise floor; ratios are medians of per-round pairs);
 3. saves each page's HTML and serves the copies with nginx;
 4. runs ``wrk`` on: the bare route; per page, the cached page, the bare route
    sending the same number of bytes (``/bench/bare/<bytes>``), the uncached page
@@ -161,6 +164,18 @@ def server_cpu_seconds(group: int) -> float:
 BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 
+def pinned(cmd: list[str], args: argparse.Namespace, cpus: str) -> list[str]:
+    """``cmd`` run on ``cpus`` only when ``--pin`` was given (``taskset``): the load generator and the
+    servers then never take each other's core, which is most of the noise on a 2-core machine."""
+    return ["taskset", "-c", cpus, *cmd] if getattr(args, "pin", False) else cmd
+
+
+def cpu_sets() -> tuple[str, str]:
+    """(the load generator's CPUs, the servers' CPUs) for ``--pin``: the first core, and the rest."""
+    count = os.cpu_count() or 1
+    return "0", (f"1-{count - 1}" if count > 1 else "0")
+
+
 def wrk(url: str, group: int, args: argparse.Namespace) -> WrkResult:
     """Warm up briefly, then one measured run of ``wrk --latency``, noting the server's CPU time.
 
@@ -169,6 +184,7 @@ def wrk(url: str, group: int, args: argparse.Namespace) -> WrkResult:
     """
     # A browser's user agent, so the portal counts these page views (insights, issue 20) as a visitor's.
     base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "-H", f"User-Agent: {BROWSER_AGENT}"]
+    base = pinned(base, args, cpu_sets()[0])
     subprocess.run([*base, f"-d{args.warmup}s", url], check=True, capture_output=True)
     cpu_before = server_cpu_seconds(group)
     out = subprocess.run([*base, f"-d{args.duration}s", url], check=True, capture_output=True, text=True).stdout
@@ -266,7 +282,7 @@ def gunicorn(env: dict[str, str], args: argparse.Namespace, work: Path, cleanup:
         "--log-level", "warning",
         "bench_wsgi:app",
     ]  # fmt: skip
-    process = start(cmd, cleanup, log, env={**os.environ, **env})
+    process = start(pinned(cmd, args, cpu_sets()[1]), cleanup, log, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + BARE, process, log)
     return process, base
@@ -341,19 +357,36 @@ def median(results: list[WrkResult]) -> WrkResult:
     )
 
 
-def measure_rounds(targets: dict[str, tuple[str, int]], args: argparse.Namespace) -> dict[str, WrkResult]:
+Rounds = dict[str, list[WrkResult]]  # per target, one result per round in round order
+
+
+def measure_rounds(targets: dict[str, tuple[str, int]], args: argparse.Namespace) -> Rounds:
     """Run wrk on every target once per round, interleaved, so a busy spell on the shared
-    machine hits all of them alike; keep the median of the rounds."""
-    runs: dict[str, list[WrkResult]] = {label: [] for label in targets}
+    machine hits all of them alike; every other round runs them in the reverse order, so a
+    target is not always the one measured just after the same neighbour (or first, on a cool machine)."""
+    runs: Rounds = {label: [] for label in targets}
     for number in range(1, args.rounds + 1):
         print(f"round {number} of {args.rounds}, load average {os.getloadavg()[0]:.2f}", flush=True)
-        for label, (url, group) in targets.items():
+        order = list(targets.items())
+        for label, (url, group) in order if number % 2 else reversed(order):
             result = wrk(url, group, args)
             runs[label].append(result)
             note = f"  ({result.errors})" if result.errors else ""
             latency = f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  CPU {result.cpu_us:6.0f} us/req"
             print(f"  {label:<25} {result.rps:8.1f} req/s  {latency}{note}", flush=True)
+    return runs
+
+
+def medians(runs: Rounds) -> dict[str, WrkResult]:
     return {label: median(results) for label, results in runs.items()}
+
+
+def paired(runs: Rounds, a: str, b: str) -> tuple[float, float]:
+    """Median over the rounds of a's req/s over b's in the same round, and of b's CPU per request over a's
+    (pairs measured minutes apart share none of each other's noise; pairs in one round share most of it)."""
+    rps = statistics.median(x.rps / y.rps for x, y in zip(runs[a], runs[b], strict=True))
+    cpu = statistics.median(y.cpu_us / x.cpu_us for x, y in zip(runs[a], runs[b], strict=True))
+    return rps, cpu
 
 
 def _lat(r: WrkResult) -> str:
@@ -384,19 +417,30 @@ def table(results: dict[str, WrkResult], sizes: dict[str, int], cache_state: dic
     return "\n".join(rows)
 
 
-def counting_table(results: dict[str, WrkResult]) -> str:
-    """Cached pages with insights counting every view (a browser's user agent) and with counting off."""
+def counting_table(runs: Rounds) -> str:
+    """Cached pages with insights counting every view (a browser's user agent) and with counting off.
+
+    The off instance's twin (counting off too) gives the noise floor: two identical servers differ by as
+    much as that, so a counting / off ratio inside the twin's spread says nothing about counting.
+    """
+    results = medians(runs)
+    twin = any(label.startswith("twin ") for label in runs)
     rows = [
-        "| page | cached req/s, counting | cached req/s, counting off | counting / off (CPU) "
-        "| CPU µs/req counting / off |",
-        "|---|---|---|---|---|",
+        "| page | cached req/s, counting | cached req/s, counting off | counting / off, per round (CPU) "
+        "| CPU µs/req counting / off |" + (" twin off / off, per round (CPU) |" if twin else ""),
+        "|---|---|---|---|---|" + ("---|" if twin else ""),
     ]
     for name, path in PAGES.items():
         on, off = results[f"cached {name}"], results[f"uncounted {name}"]
-        rows.append(
-            f"| {name} `{path}` | {on.rps:,.0f} | {off.rps:,.0f} | {on.rps / off.rps:.3f} "
-            f"({off.cpu_us / on.cpu_us:.3f}) | {on.cpu_us:.0f} / {off.cpu_us:.0f} |"
+        rps, cpu = paired(runs, f"cached {name}", f"uncounted {name}")
+        row = (
+            f"| {name} `{path}` | {on.rps:,.0f} | {off.rps:,.0f} | {rps:.3f} ({cpu:.3f}) "
+            f"| {on.cpu_us:.0f} / {off.cpu_us:.0f} |"
         )
+        if twin:
+            twin_rps, twin_cpu = paired(runs, f"twin {name}", f"uncounted {name}")
+            row += f" {twin_rps:.3f} ({twin_cpu:.3f}) |"
+        rows.append(row)
     return "\n".join(rows)
 
 
@@ -438,16 +482,25 @@ def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
         targets[f"uncounted {name}"] = (uncounted_base + path, uncounted_server.pid)
         targets[f"nginx {name}"] = (static_base + path, static_group)
     if args.counting_only:
-        targets = {label: target for label, target in targets.items() if label.startswith(("cached", "uncounted"))}
-        results = measure_rounds(targets, args)
-        print("\n" + counting_table(results))
+        # A second server with counting off: the two off servers' ratio is the noise floor.
+        twin_server, twin_base = gunicorn({**env, "PORTAL_INSIGHTS": "0"}, args, work, cleanup, "twin")
+        fill_cache(twin_base)
+        kept = {label: target for label, target in targets.items() if label.startswith(("cached", "uncounted"))}
+        targets = {}
+        for name, path in PAGES.items():
+            targets[f"cached {name}"] = kept[f"cached {name}"]
+            targets[f"uncounted {name}"] = kept[f"uncounted {name}"]
+            targets[f"twin {name}"] = (twin_base + path, twin_server.pid)
+        runs = measure_rounds(targets, args)
+        print(f"\nload average at the end {os.getloadavg()[0]:.2f}\n\n" + counting_table(runs))
         return
-    results = measure_rounds(targets, args)
+    runs = measure_rounds(targets, args)
+    results = medians(runs)
 
     after = fill_cache(cached_base)  # still served from the cache after the run?
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}; X-Cache after the run: {after}\n")
     print(table(results, sizes, cache_state))
-    print("\n" + counting_table(results))
+    print("\n" + counting_table(runs))
     hits = [name for name, value in cache_state.items() if value == "hit"]
     if hits:
         worst = min(hits, key=lambda name: results[f"cached {name}"].rps)
@@ -472,6 +525,11 @@ def main() -> None:
         "--counting-only",
         action="store_true",
         help="only cached pages with insights counting on and off (issue 20), for more rounds",
+    )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="wrk on the first CPU, the servers on the others (taskset), so they never share a core",
     )
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL 127.0.0.1:5432 db test, throw-away schema")
     parser.add_argument("--redis", action="store_true", help="Redis on 127.0.0.1:6379, throw-away key prefix")

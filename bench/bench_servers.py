@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -32,8 +33,12 @@ from bench_pages import (
     ROOT,
     Cleanup,
     WrkResult,
+    cpu_sets,
     fetch,
     free_port,
+    median,
+    paired,
+    pinned,
     prepare_backend,
     start,
     sync,
@@ -77,33 +82,55 @@ def warm(url: str, header: str, wanted: str) -> None:
     sys.exit(f"{url}: {header} never became {wanted!r} ({status}, {seen})")
 
 
-def nginx_shipped(upstream: str, article: bytes, work: Path, cleanup: Cleanup):
-    """The shipped site config, rendered for a throw-away prefix; its static root holds the saved article."""
+INSIGHTS_LOG_LINE = re.compile(r"^\s*access_log \S+ portal_insights\b.*;$", re.M)
+
+
+def without_insights_log(site: str) -> str:
+    """The site config with nginx's insights log (issue 20) turned off, for its cost."""
+    site, found = INSIGHTS_LOG_LINE.subn("        access_log off;", site)
+    if found != 1:
+        sys.exit("deploy/nginx/portal.conf: the insights access_log line was not found")
+    return site
+
+
+def nginx_shipped(upstream: str, article: bytes, work: Path, cleanup: Cleanup, name: str = "ngx", edit=None, args=None):
+    """The shipped site config, rendered for a throw-away prefix; its static root holds the saved article.
+    ``edit`` changes the rendered site config (the text) before nginx starts."""
     root = work / "site"
-    (root / "static").mkdir(parents=True)
+    (root / "static").mkdir(parents=True, exist_ok=True)
     (root / "static" / "article.html").write_bytes(article)
-    prefix = work / "ngx"
+    prefix = work / name
     port = free_port()
     subprocess.run(
         [sys.executable, str(ROOT / "deploy" / "render_nginx.py"), "--standalone", str(prefix), "--root", str(root),
          "--listen", f"127.0.0.1:{port}", "--upstream", upstream],
         check=True, capture_output=True,
     )  # fmt: skip
+    if edit is not None:
+        site = prefix / "portal.conf"
+        site.write_text(edit(site.read_text()))
     conf = prefix / "nginx.conf"
     conf.write_text("daemon off;\n" + conf.read_text())
-    process = start(["nginx", "-p", str(prefix), "-c", str(conf)], cleanup, prefix / "stdout.log")
+    command = ["nginx", "-p", str(prefix), "-c", str(conf)]
+    process = start(pinned(command, args, cpu_sets()[1]) if args else command, cleanup, prefix / "stdout.log")
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + "/static/article.html", process, prefix / "error.log")
     return process, base
 
 
 def measure_rounds(targets: dict[str, tuple[str, int]], args: argparse.Namespace) -> dict[str, WrkResult]:
-    """Every target once per round, interleaved (a busy spell on the shared machine hits all alike); medians.
+    """Every target once per round, interleaved (a busy spell on the shared machine hits all alike); medians."""
+    return {label: median(results) for label, results in rounds_of(targets, args).items()}
+
+
+def rounds_of(targets: dict[str, tuple[str, int]], args: argparse.Namespace) -> dict[str, list[WrkResult]]:
+    """Every target once per round, interleaved, every other round in reverse order; each round's results.
     A run in which no request finished (wrk prints no latency) counts as 0 req/s, noted."""
     runs: dict[str, list[WrkResult]] = {label: [] for label in targets}
     for number in range(1, args.rounds + 1):
         print(f"round {number} of {args.rounds}, load average {os.getloadavg()[0]:.2f}", flush=True)
-        for label, (url, group) in targets.items():
+        order = list(targets.items())
+        for label, (url, group) in order if number % 2 else reversed(order):
             try:
                 result = wrk(url, group, args)
             except (KeyError, AttributeError):
@@ -111,17 +138,30 @@ def measure_rounds(targets: dict[str, tuple[str, int]], args: argparse.Namespace
             runs[label].append(result)
             note = f"  ({result.errors})" if result.errors else ""
             print(f"  {label:<28} {result.rps:9.1f} req/s  p99 {result.p99_ms:7.2f} ms{note}", flush=True)
-    return {
-        label: WrkResult(
-            rps=statistics.median(r.rps for r in results),
-            p50_ms=statistics.median(r.p50_ms for r in results),
-            p99_ms=statistics.median(r.p99_ms for r in results),
-            requests=sum(r.requests for r in results),
-            errors="; ".join(r.errors for r in results if r.errors),
-            cpu_us=statistics.median(r.cpu_us for r in results),
-        )
-        for label, results in runs.items()
-    }
+    return runs
+
+
+def counting_only(args: argparse.Namespace, env: dict[str, str], work: Path, cleanup: Cleanup) -> None:
+    """Issue 20 on the proxy's path: the cached article through the shipped nginx config with its insights log,
+    and through the same config without it, plus a twin of the latter (their ratio is the noise floor)."""
+    hit, hit_base = serve("granian", "bench_wsgi:app", env, args, work, cleanup, "/bench/bare")
+    warm(hit_base + ARTICLE, "X-Cache", "hit")
+    article = fetch(hit_base + ARTICLE)[2]
+    upstream = hit_base.removeprefix("http://")
+    targets: dict[str, tuple[str, int]] = {}
+    for label, edit in (("log", None), ("no log", without_insights_log), ("no log twin", without_insights_log)):
+        name = "ngx-" + label.replace(" ", "-")
+        ngx, base = nginx_shipped(upstream, article, work, cleanup, name=name, edit=edit, args=args)
+        warm(base + ARTICLE, "X-Cache-Status", "HIT")
+        targets[f"nginx cached, {label}"] = (base + ARTICLE, ngx.pid)
+    print(f"article {ARTICLE}: {len(article):,} bytes; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
+    runs = rounds_of(targets, args)
+    for a, b in (("log", "no log"), ("no log twin", "no log")):
+        rps, cpu = paired(runs, f"nginx cached, {a}", f"nginx cached, {b}")
+        print(f"nginx cached article, {a} / {b}: {rps:.3f} in req/s, {cpu:.3f} in CPU per request (median of pairs)")
+    for label, results in runs.items():
+        print(f"  {label}: median {statistics.median(r.rps for r in results):,.0f} req/s, "
+              f"{statistics.median(r.cpu_us for r in results):.1f} CPU us/req")  # fmt: skip
 
 
 def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
@@ -131,6 +171,9 @@ def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
     args.postgres = args.redis = False
     env = prepare_backend(args, work, cleanup)
     sync(env)
+    if args.counting_only:
+        counting_only(args, env, work, cleanup)
+        return
     targets: dict[str, tuple[str, int]] = {}
     granian_base = ""
     for kind in ("gunicorn sync", "gunicorn gthread", "granian"):
@@ -192,6 +235,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32, as in #18)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="workers per app server (default 2)")
+    parser.add_argument(
+        "--counting-only",
+        action="store_true",
+        help="issue 20: nginx's cached article with its insights log, without it, and a twin without it",
+    )
+    parser.add_argument("--pin", action="store_true", help="wrk on the first CPU, the servers on the others")
     args = parser.parse_args()
     cleanup = Cleanup()
     for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -241,19 +241,28 @@ def district_by_key(session: Session, key: str) -> District | None:
     return session.get(District, key)
 
 
+def _with_and_without(name: str, suffix: str) -> set[str]:
+    """``name`` and, when two characters or more are left, ``name`` without its final ``suffix``."""
+    if not name:
+        return set()
+    short = name.removesuffix(suffix)
+    return {name, short} if len(short) >= 2 else {name}
+
+
 def place_names(district: District) -> list[re.Pattern[str]]:
     """The names a venue or address may use for this district, as patterns.
 
     Only what ``content/districts.yml`` holds: the Chinese name with and without its final
-    區 (沙田區, 沙田; but 北區 stays whole: 北 alone is in too many names), and the English name
-    as a whole phrase (Sha Tin). A one-word English name (North, Eastern, Southern, Islands)
-    counts only as "<name> District": North Point is in Eastern. The file has no estates or
-    well-known places yet; they would be listed here the same way.
+    區 (沙田區, 沙田; but 北區 stays whole: 北 alone is in too many names), the same in Simplified
+    (观塘区, 观塘; ``name_zhs``, made from the Traditional when the districts are synced) for
+    feeds written in Simplified, and the English name as a whole phrase (Sha Tin). A one-word
+    English name (North, Eastern, Southern, Islands) counts only as "<name> District": North
+    Point is in Eastern. The file has no estates or well-known places yet; they would be listed
+    here the same way.
     """
-    chinese = {district.name_zh}
-    short = district.name_zh.removesuffix("區")
-    if len(short) >= 2:
-        chinese.add(short)
+    chinese: set[str] = set()
+    for name, suffix in ((district.name_zh, "區"), (district.name_zhs, "区")):
+        chinese |= _with_and_without(name, suffix)
     english = district.name_en if " " in district.name_en else f"{district.name_en} District"
     patterns = [re.compile(re.escape(name)) for name in sorted(chinese, key=len, reverse=True)]
     patterns.append(re.compile(rf"(?<![A-Za-z]){re.escape(english)}(?![A-Za-z])", re.IGNORECASE))

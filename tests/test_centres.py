@@ -464,6 +464,37 @@ def test_json_and_csv_exports_carry_what_the_pages_show(cclient):
     assert rows[1]["district_zh"] == "觀塘區" and rows[2]["phones"] == ""
 
 
+# The columns of /api/centres.csv before the Simplified ones were added: their order is what consumers rely on.
+CSV_HEADER_BEFORE_SIMPLIFIED = (
+    "id,type,name_en,name_zh,operator_en,operator_zh,district_en,district_zh,address_en,address_zh,phones,fax,"
+    "email,website,mon,tue,wed,thu,fri,sat,sun,public_holidays,latitude,longitude,service_boundary_en,"
+    "service_boundary_zh,languages,accessibility_en,accessibility_zh,last_verified,confidence,source,url_en,url_zh"
+).split(",")
+
+
+def test_csv_export_appends_the_simplified_columns_after_the_existing_ones(cclient):
+    text = cclient.get("/api/centres.csv").get_data(as_text=True).lstrip("\ufeff")
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[: len(CSV_HEADER_BEFORE_SIMPLIFIED)] == CSV_HEADER_BEFORE_SIMPLIFIED
+    assert header[len(CSV_HEADER_BEFORE_SIMPLIFIED) :] == [
+        "name_zh_cn", "operator_zh_cn", "district_zh_cn", "address_zh_cn", "service_boundary_zh_cn",
+        "accessibility_zh_cn", "url_zh_cn",
+    ]  # fmt: skip
+    harbour, night, hill = csv.DictReader(io.StringIO(text))
+    assert {key: harbour[key] for key in header if key.endswith("_zh_cn") and key != "url_zh_cn"} == {
+        "name_zh_cn": "海港测试家庭中心",
+        "operator_zh_cn": "测试机构",
+        "district_zh_cn": "湾仔区",
+        "address_zh_cn": "湾仔测试道1号",
+        "service_boundary_zh_cn": "海港附近测试街道",
+        "accessibility_zh_cn": "无梯级入口",
+    }
+    assert harbour["url_zh_cn"] == "http://portal.test/zh-cn/centres/test-harbour"
+    assert harbour["url_zh"] == "http://portal.test/zh-hk/centres/test-harbour"
+    assert night["district_zh_cn"] == "观塘区" and night["address_zh_cn"] == "观塘测试街2号"
+    assert hill["name_zh_cn"] == "沙田山测试中心" and hill["operator_zh_cn"] == hill["address_zh_cn"] == ""
+
+
 def _hsds_validator():
     """The official compiled schema (shared copy, else the gzipped copy in the fixtures)."""
     if HSDS is not None:
@@ -494,6 +525,13 @@ def test_hsds_export_with_hours_location_and_languages_validates(cclient):
     assert monday["byday"] == "MO" and monday["closes_at"] == "21:00+08:00"
     location = harbour["service_at_locations"][0]["location"]
     assert location["addresses"][0]["country"] == "HK" and location["latitude"] == 22.279
+    written = [(a["address_1"], a["city"], a["state_province"]) for a in location["addresses"]]
+    assert written == [
+        ("1 Test Road, Wan Chai", "Hong Kong", "Wan Chai"),
+        ("灣仔測試道1號", "香港", "灣仔區"),
+        ("湾仔测试道1号", "香港", "湾仔区"),  # the Simplified edition's copy
+    ]
+    assert len({a["id"] for a in location["addresses"]}) == 3
 
 
 def test_the_hsds_check_can_fail():
@@ -505,7 +543,7 @@ def test_districts_geojson_is_served_for_the_browser(cclient):
     data = cclient.get("/api/districts.geojson").get_json()
     assert len(data["features"]) == 18
     wan_chai = next(f for f in data["features"] if f["properties"]["id"] == "wan-chai")
-    assert wan_chai["properties"]["name_zh"] == "灣仔區"
+    assert wan_chai["properties"]["name_zh"] == "灣仔區" and wan_chai["properties"]["name_zh_cn"] == "湾仔区"
     assert wan_chai["geometry"]["type"] == "MultiPolygon"
 
 

@@ -1,5 +1,6 @@
 """District from the place: a feed event without a district gets one when exactly one district's
-name (from content/districts.yml, either script) is in its venue or address (issue 15, part 3)."""
+name (from content/districts.yml, in English, Traditional or the Simplified made from it) is in its
+venue or address (issue 15, part 3)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ from .test_events_feeds import FAST
         ("Eastern Harbour Centre", ""),
         ("沙田至大埔單車徑", ""),  # two districts: unknown rather than a guess
         ("瀝源邨", ""),  # estates are not in the districts data
+        ("观塘区社区会堂", "kwun-tong"),  # Simplified, as an NGO feed may write it
+        ("观塘社区中心", "kwun-tong"),
+        ("北区大会堂", "north"),
+        ("北角海滨", ""),  # 北 alone is not the North district in Simplified either
+        ("荃湾至屯门单车径", ""),
         ("", ""),
     ],
 )
@@ -57,6 +63,25 @@ def test_an_rss_event_at_a_sha_tin_estate_is_listed_under_sha_tin(make_app, back
     sha_tin = client.get("/zh-hk/events?district=sha-tin").get_data(as_text=True)
     assert "屋邨親子下午" in sha_tin and "由沙田到大埔單車遊" not in sha_tin
     assert "Carers" not in sha_tin
+
+
+def test_a_feed_written_in_simplified_gets_its_districts_from_the_simplified_names(make_app, backend, feed_server):
+    app = make_app(backend, **FAST)
+    sync_content(app)  # the districts, their Simplified names made from the Traditional
+    with session_scope(app) as session:
+        session.add(Partner(id="places", name_en="Places", name_zh="地方"))
+        session.flush()
+        session.add(PartnerFeed(partner_id="places", url=feed_server.url("/feeds/rss_places_simplified.xml")))
+    refresh_feeds(app)
+    with session_scope(app) as session:
+        rows = session.scalars(select(Event).where(Event.partner_id == "places")).all()
+        assert {row.uid.rsplit(":", 1)[1]: row.district for row in rows} == {
+            "zhs-kwun-tong-hall": "kwun-tong",
+            "zhs-kwun-tong-centre": "kwun-tong",
+            "zhs-north": "north",
+            "zhs-north-point": "",
+            "zhs-ride": "",
+        }
 
 
 def test_a_feed_district_given_by_the_partner_wins_over_the_place(make_app, feed_server):

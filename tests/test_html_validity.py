@@ -1,4 +1,4 @@
-"""The Nu HTML checker (vnu-jar, issue 16) over every page type in both languages.
+"""The Nu HTML checker (vnu-jar, issue 16) over every page type in each edition (en, zh-hk, zh-cn).
 
 Each page type is rendered with the test client from the real content: one page per route the
 sitemap names (so a new kind of page is covered as soon as it is in the sitemap), plus the pages
@@ -24,13 +24,14 @@ from sqlalchemy import select
 from portal.db import session_scope
 from portal.events.model import Event
 from portal.events.queries import add_months
+from portal.i18n import LANGUAGES
 
 from .test_selfcheck import TOOLS, answers_for, form_for
 from .test_sitemap import SITE, sitemap_locs
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_JAR = Path(os.environ.get("PORTAL_VNU_JAR") or ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar")
-LANGS = ("en", "zh-hk")
+LANGS = tuple(LANGUAGES)  # every edition served, the generated Simplified one too
 
 
 def _checker() -> list[str]:
@@ -82,11 +83,14 @@ def render_pages(app, client) -> dict[str, str]:
     return html
 
 
-def test_every_page_type_in_both_languages_has_no_html_errors(app, client, tmp_path):
+def test_every_page_type_in_every_edition_has_no_html_errors(app, client, tmp_path):
     command = _checker()
     pages = render_pages(app, client)
     endpoints = {name.split("/")[2] if name.count("/") > 1 else name for name in pages}
     assert len(pages) >= 30 and {"articles", "events", "centres", "self-check", "help"} <= endpoints, sorted(pages)
+    for lang in LANGS:  # the sitemap's pages and the ones it cannot list, in each edition
+        assert f"/{lang}/search?q=family" in pages and f"POST /{lang}/centres/near" in pages, lang
+        assert sum(name.startswith(f"/{lang}/") for name in pages) >= 15, lang
     files = {}
     for number, (name, html) in enumerate(sorted(pages.items())):
         path = tmp_path / f"page-{number:03d}.html"

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..bilingual import own_text
 from ..districts import District
+from ..i18n import SIMPLIFIED
 from .finder import DAYS, format_spans
 from .loader import LANGUAGES
 from .model import Centre
@@ -77,6 +78,9 @@ CSV_COLUMNS = (
     "address_en", "address_zh", "phones", "fax", "email", "website", *DAYS, "public_holidays",
     "latitude", "longitude", "service_boundary_en", "service_boundary_zh", "languages",
     "accessibility_en", "accessibility_zh", "last_verified", "confidence", "source", "url_en", "url_zh",
+    # The Simplified edition's copy of each Chinese column, appended so that existing columns keep their place.
+    "name_zh_cn", "operator_zh_cn", "district_zh_cn", "address_zh_cn", "service_boundary_zh_cn",
+    "accessibility_zh_cn", "url_zh_cn",
 )  # fmt: skip
 
 
@@ -84,6 +88,16 @@ def _cell(value: Any) -> str:
     """Text for a spreadsheet; a leading = + - @ is neutralised (formula injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _simplified_cells(centre: Centre, district: District | None, url: dict[str, str]) -> list[str]:
+    """The ``*_zh_cn`` cells: the Simplified copies the rows carry ("" where a row has none yet)."""
+    return [
+        *(own_text(centre, field, SIMPLIFIED) for field in ("name", "operator")),
+        own_text(district, "name", SIMPLIFIED) if district else "",
+        *(own_text(centre, field, SIMPLIFIED) for field in ("address", "boundary", "accessibility")),
+        url.get(SIMPLIFIED, ""),
+    ]
 
 
 def to_csv(centres: list[Centre], districts: dict[str, District], links: Links) -> str:
@@ -105,7 +119,7 @@ def to_csv(centres: list[Centre], districts: dict[str, District], links: Links) 
                 centre.public_holidays, centre.lat, centre.lng, centre.boundary_en, centre.boundary_zh,
                 "; ".join(centre.languages), centre.accessibility_en, centre.accessibility_zh,
                 centre.last_verified.isoformat() if centre.last_verified else "", centre.confidence,
-                centre.source, url["en"], url["zh-hk"],
+                centre.source, url["en"], url["zh-hk"], *_simplified_cells(centre, district, url),
             )
         )  # fmt: skip
     return "\ufeff" + out.getvalue()  # BOM: Excel then reads the Chinese correctly
@@ -148,6 +162,9 @@ def _schedules(centre: Centre, ns: uuid.UUID, service_id: str) -> list[dict[str,
 
 
 def _location(centre: Centre, district: District | None, ns: uuid.UUID) -> dict[str, Any]:
+    """The centre's place: one address entry per language it is written in (English, Traditional) and the
+    Simplified edition's copy, as HSDS has no per-language fields. Single-string fields (``alternate_name``,
+    the accessibility ``details``) keep the Traditional, the text as written."""
     location_id = _id(ns, "location", centre.key)
     location: dict[str, Any] = {
         "id": location_id,
@@ -158,8 +175,8 @@ def _location(centre: Centre, district: District | None, ns: uuid.UUID) -> dict[
     if centre.has_location:
         location["latitude"], location["longitude"] = centre.lat, centre.lng
     addresses = []
-    for lang, text in (("en", centre.address_en), ("zh-hk", centre.address_zh)):
-        if text:
+    for lang in ("en", "zh-hk", SIMPLIFIED):
+        if text := own_text(centre, "address", lang):
             addresses.append(
                 {
                     "id": _id(ns, "address", centre.key, lang),

@@ -348,7 +348,7 @@ def districts_geojson():
         {
             "type": "Feature",
             "properties": {"id": d.key, "code": d.code, "name_en": d.name_en, "name_zh": d.name_zh,
-                           "centroid": [d.lat, d.lng]},
+                           "name_zh_cn": d.name_zhs, "centroid": [d.lat, d.lng]},
             "geometry": {"type": "MultiPolygon", "coordinates": d.polygons},
         }
         for d in all_districts(get_session())

@@ -69,7 +69,7 @@
       var name = c.name[lang] || c.name[lang_other];
       var a = el("a", name);
       a.href = c.links[lang];
-      if (!c.name[lang]) { a.lang = lang === "zh-hk" ? "en-HK" : "zh-Hant-HK"; }
+      if (!c.name[lang]) { a.lang = lang === "en" ? "zh-Hant-HK" : "en-HK"; }  // the fallback: English on both Chinese editions
       h.appendChild(a);
       li.appendChild(h);
       var address = c.address[lang] || c.address[lang_other];
@@ -120,7 +120,9 @@
             var district = districtAt(lat, lng, geojson), ranked = rank(centres, geojson, lat, lng);
             result.textContent = "";
             if (district) {
-              var name = lang === "zh-hk" ? district.properties.name_zh : district.properties.name_en;
+              var props = district.properties;
+              var name = lang === "zh-hk" ? props.name_zh
+                : lang === "zh-cn" ? props.name_zh_cn || props.name_zh : props.name_en;
               var heading = el("p", box.getAttribute("data-msg-district").replace("__DISTRICT__", name), "callout");
               heading.tabIndex = -1;
               result.appendChild(heading);

@@ -51,13 +51,21 @@ def test_near_me_finds_the_district_and_sorts_in_the_browser(live_server, locate
     assert not [s for s in page.sent if "22.278" in s or "114.173" in s]
 
 
-def test_near_me_in_chinese(live_server, browser):
+@pytest.mark.parametrize(
+    ("lang", "you_are_in", "centre"),
+    [
+        ("zh-hk", "你現在位於屯門區。", "東屯門綜合家庭服務中心"),
+        ("zh-cn", "你现在位于屯门区。", "东屯门综合家庭服务中心"),
+    ],
+)
+def test_near_me_in_chinese(live_server, browser, lang, you_are_in, centre):
+    """The district is named in the edition's own script (the Simplified name comes from districts.geojson)."""
     context = browser.new_context(geolocation={"latitude": 22.3920, "longitude": 113.9720}, permissions=["geolocation"])
     page = context.new_page()
-    page.goto(live_server.url + "/zh-hk/centres/")
+    page.goto(f"{live_server.url}/{lang}/centres/")
     page.get_by_role("button", name="使用我的位置").click()
-    page.get_by_text("你現在位於屯門區。").wait_for()
-    assert "東屯門綜合家庭服務中心" in page.locator("[data-near-result] ol").first.inner_text()
+    page.get_by_text(you_are_in).wait_for()
+    assert centre in page.locator("[data-near-result] ol").first.inner_text()
     context.close()
 
 

@@ -27,7 +27,12 @@ MAX_BODY_CHARS = 20000
 
 @dataclass
 class Doc:
-    """One search result to be: ``title`` and ``body`` are plain reading text (no markup), escaped when shown."""
+    """One search result to be: ``title`` and ``body`` are plain reading text (no markup), escaped when shown.
+
+    ``answers`` are what the document is the answer to when typed exactly, beyond its title (a hotline's
+    number, as written and as dialled): each counts as title text, and a query that is exactly one of them
+    puts the document first (see ``engine._answers``). Not shown anywhere.
+    """
 
     kind: str
     key: str
@@ -38,6 +43,7 @@ class Doc:
     args: dict = field(default_factory=dict)
     url: str = ""
     day: date | None = None
+    answers: tuple[str, ...] = ()
 
 
 # A provider yields the documents of its kind; given ``keys``, only the documents of those keys.

@@ -183,7 +183,17 @@ def help_lines(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]
             numbers = h.number if h.number == h.dial else f"{h.number} {h.dial}"
             body = _join(numbers, h.purpose(lang), h.hours(lang))
             yield Doc("help", f"hotline-{h.key}", lang, h.name(lang), body, "help.help_page",
-                      {"_anchor": f"hotline-{h.key}"})  # fmt: skip
+                      {"_anchor": f"hotline-{h.key}"}, answers=_numbers_typed(h.number, h.dial))  # fmt: skip
+
+
+def _numbers_typed(number: str, dial: str) -> tuple[str, ...]:
+    """A hotline's number as someone given it may type it to learn whose it is: as written, as dialled, and
+    dialled with Hong Kong's country code (as the site's tel: links dial it). Its line then comes first.
+
+    Not "+852 " with a space: that would make "852" a title word of every line, and any number typed after
+    it would find the hotlines first.
+    """
+    return (number, dial, f"+852{dial}")
 
 
 @provider("site", "sitepages")

@@ -21,11 +21,6 @@ MONEY_PAGES = (
     "articles/talking-about-money-worries|articles/a-family-budget-that-works|articles/getting-on-top-of-debt"
     "|articles/when-gambling-hurts-the-family"
 )
-# A number typed as a query: its hotline, or an article that gives it (PostgreSQL ranks long articles higher).
-SBHK_PAGES = (
-    "help#hotline-sbhk|articles/grief-in-the-family|articles/noticing-low-mood-and-worry"
-    "|articles/family-services-in-your-language"
-)
 ANY = "*"  # a vague word: any result will do, but there must be one
 # Broad need words may land on the life stage's page (issue 17), which gathers that stage's articles and help.
 BABY_PAGES = (
@@ -123,9 +118,28 @@ TABLE = [
     ("zh-hk", "鲗鱼涌", False, "centres/swd-quarry-bay"),
     ("zh-hk", "東涌", False, "centres/naac-tung-chung-isc"),
     # Hotlines by number (as written and as dialled) and by name, in both scripts.
+    # A number typed to learn whose it is: its own hotline first, however typed, on both backends and in every
+    # edition, above the long articles that mention it (content/hotlines.yml: each line's number and dial).
     ("en", "18111", False, "help#hotline-mh-18111"),
-    ("en", "2389 2222", False, SBHK_PAGES),
+    ("en", "2389 2222", False, "help#hotline-sbhk"),
     ("en", "23892222", False, "help#hotline-sbhk"),
+    ("en", "2389-2222", False, "help#hotline-sbhk"),
+    ("en", "2382 0000", False, "help#hotline-sps"),
+    ("en", "23820000", False, "help#hotline-sps"),
+    ("en", "2382-0000", False, "help#hotline-sps"),
+    ("en", "2896 0000", False, "help#hotline-samaritans"),
+    ("en", "2343 2255", False, "help#hotline-swd-hotline"),
+    ("en", "182 183", False, "help#hotline-carer-182183"),
+    ("en", "999", False, "help#hotline-emergency-999"),
+    ("zh-hk", "2389 2222", False, "help#hotline-sbhk"),
+    ("zh-hk", "2382-0000", False, "help#hotline-sps"),
+    ("zh-hk", "25220434", False, "help#hotline-harmony-house"),
+    ("zh-hk", "18281", False, "help#hotline-cease-18281"),
+    ("zh-cn", "2389 2222", False, "help#hotline-sbhk"),
+    ("zh-cn", "23820000", False, "help#hotline-sps"),
+    ("zh-cn", "2343-2255", False, "help#hotline-swd-hotline"),
+    ("en", "+852 2389 2222", False, "help#hotline-sbhk"),
+    ("zh-hk", "+85223820000", False, "help#hotline-sps"),
     ("en", "samaritans", False, "help#hotline-samaritans"),
     ("zh-hk", "撒瑪利亞", False, "help#hotline-samaritans"),
     ("zh-hk", "撒玛利亚", False, "help#hotline-samaritans"),
@@ -261,3 +275,13 @@ def test_the_site_pages_are_searchable_in_both_languages(need_client):
     assert 'href="/zh-hk/accessibility"' in html
     html = need_client.get("/en/search?q=private%20browsing").get_data(as_text=True)
     assert 'href="/en/browsing-safely"' in html
+
+
+def test_a_number_that_is_no_hotlines_is_claimed_by_no_hotline_and_never_fails(need_client):
+    # A centre's verified number (content/centres/centres.csv, swd-aberdeen): no hotline's, on no indexed page.
+    for lang in ("en", "zh-hk", "zh-cn"):
+        for query in ("2875 8685", "28758685", "2875-8685", "+852 2875 8685"):
+            response = need_client.get(f"/{lang}/search", query_string={"q": query})
+            assert response.status_code == 200, (lang, query)
+            first = FIRST_RESULT.search(response.get_data(as_text=True))
+            assert first is None or "#hotline-" not in first.group(1), (lang, query)

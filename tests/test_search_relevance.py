@@ -132,3 +132,45 @@ def test_the_snippet_highlights_the_matched_words_and_escapes_the_text(corpus_ap
         assert "family <mark>listens</mark>" in snippets["family-talk"]
         zh = search(session, "家庭沟通", "zh-hk").hits[0]
         assert "<mark>家庭溝通</mark>會更好" in zh.snippet
+
+
+# Real numbers from content/hotlines.yml: The Samaritan Befrienders Hong Kong, and The Samaritans.
+SBHK, SAMARITANS = "2389 2222", "2896 0000"
+
+
+def _number_docs(answers: tuple[str, ...]) -> list[Doc]:
+    """One hotline that answers to its number, and more long articles giving that number than fit on a page."""
+    hotline = Doc("help", "hotline-sbhk", "en", "Emotional support hotline", SBHK, answers=answers)
+    body = f"Talking helps. Call {SBHK} at any hour, or {SAMARITANS}. " * 3 + "Sleep, money, school and work. " * 200
+    articles = [Doc("articles", f"article-{n}", "en", f"Article {n}", body) for n in range(12)]
+    return [hotline, *articles]
+
+
+@pytest.fixture
+def number_app(make_app, backend):
+    app = make_app(backend)
+    with session_scope(app) as session:
+        replace_documents(session, ["help", "articles"], _number_docs((SBHK, SBHK.replace(" ", ""))))
+    return app
+
+
+def test_a_number_typed_any_way_finds_the_document_that_answers_to_it_first(number_app):
+    for query in (SBHK, SBHK.replace(" ", ""), SBHK.replace(" ", "-"), f" {SBHK} "):
+        assert top(number_app, query, "en")[0] == "help:hotline-sbhk", query
+    with session_scope(number_app) as session:
+        assert search(session, SBHK, "en").hits[0].doc.title == "Emotional support hotline"  # answers are not shown
+
+
+def test_a_number_no_document_answers_to_still_finds_the_pages_that_give_it(number_app):
+    found = top(number_app, SAMARITANS, "en")
+    assert len(found) == 10 and all(key.startswith("articles:") for key in found)
+    assert top(number_app, "2389", "en")[0] == "help:hotline-sbhk"  # half a number: its words are still title text
+
+
+def test_changing_only_a_documents_answers_reindexes_it(number_app):
+    joined = SBHK.replace(" ", "")
+    with session_scope(number_app) as session:
+        assert replace_documents(session, ["help", "articles"], _number_docs((SBHK, joined))) == 13
+        assert search(session, joined, "en").total == 1
+        replace_documents(session, ["help", "articles"], _number_docs((SBHK,)))
+        assert search(session, joined, "en").total == 0  # the joined form was only an answer: gone with it

@@ -22,7 +22,7 @@ from .lexicon import CrisisMatch, load_lexicon
 from .model import SearchDoc
 from .providers import Doc
 from .spelling import WordCounts, clear_words, corrections, vocabulary
-from .text import MAX_QUERY_CHARS, NORMALISER_VERSION, Query, index_tokens, parse_query, stem, word_pieces
+from .text import MAX_QUERY_CHARS, NORMALISER_VERSION, Query, alternative, index_tokens, parse_query, stem, word_pieces
 
 PAGE_SIZE = 10
 MAX_PAGE = 50
@@ -31,6 +31,10 @@ STATE_KEY = "search_indexed_at"
 NORMALISER_KEY = "search_normaliser"
 SIMPLIFIED_KEY = "search_simplified"  # the fingerprint of the converter that made the zh-cn documents
 MAX_KEYED = 500  # beyond this many changed keys, a kind is compared as a whole
+# In ``title_tokens``, the title's own tokens, then each of the document's exact answers (Doc.answers), after
+# this mark. Neither engine indexes "|" (FTS5's unicode61 and PostgreSQL's parser both split on it), and no
+# token contains it, so both backends rank an answer as title text and the answers are read back unambiguously.
+ANSWER_MARK = " | "
 
 
 def all_kinds() -> list[str]:
@@ -95,12 +99,12 @@ def replace_documents(
 
 _COMPARED = (
     SearchDoc.id, SearchDoc.kind, SearchDoc.key, SearchDoc.lang, SearchDoc.title, SearchDoc.body,
-    SearchDoc.endpoint, SearchDoc.args_json, SearchDoc.url, SearchDoc.day,
+    SearchDoc.endpoint, SearchDoc.args_json, SearchDoc.url, SearchDoc.day, SearchDoc.title_tokens,
 )  # fmt: skip
 
 
 def _is_current(row: Any, doc: Doc) -> bool:
-    """The indexed row already says what ``doc`` says (same text, same link)."""
+    """The indexed row already says what ``doc`` says (same text, same link, same exact answers)."""
     return (row.title, row.body, row.endpoint, row.args_json, row.url, row.day) == (
         doc.title[:500],
         doc.body,
@@ -108,7 +112,16 @@ def _is_current(row: Any, doc: Doc) -> bool:
         json.dumps(doc.args),
         doc.url[:1000],
         doc.day,
-    )
+    ) and row.title_tokens.split(ANSWER_MARK)[1:] == _answer_tokens(doc.answers)
+
+
+def _answer_tokens(answers: Sequence[str]) -> list[str]:
+    """Each exact answer as the tokens a query typing it has ("2389-2222" and "2389 2222": "2389 2222")."""
+    return list(dict.fromkeys(tokens for answer in answers if (tokens := " ".join(alternative(answer)))))
+
+
+def _title_tokens(doc: Doc, seen: dict[str, str]) -> str:
+    return "".join([_tokens(doc.title, seen), *(ANSWER_MARK + tokens for tokens in _answer_tokens(doc.answers))])
 
 
 def _row(doc: Doc, tokens: dict[str, str]) -> dict[str, Any]:
@@ -116,7 +129,7 @@ def _row(doc: Doc, tokens: dict[str, str]) -> dict[str, Any]:
     return dict(
         kind=doc.kind, key=doc.key[:200], lang=doc.lang, title=doc.title[:500], body=doc.body,
         endpoint=doc.endpoint, args_json=json.dumps(doc.args), url=doc.url[:1000], day=doc.day,
-        title_tokens=_tokens(doc.title, tokens), body_tokens=_tokens(doc.body, tokens),
+        title_tokens=_title_tokens(doc, tokens), body_tokens=_tokens(doc.body, tokens),
     )  # fmt: skip
 
 
@@ -254,7 +267,7 @@ def _find(session: Session, parsed: Query, lang: str, kinds: list[str], page: in
         any_term = True
         ids, counts = backend.find(session, parsed.clauses, True, lang, PAGE_SIZE, offset, kinds, now)
     rows = {row.id: row for row in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
-    ordered = sorted((i for i in ids if i in rows), key=lambda i: not _title_answers(rows[i].title_tokens, parsed))
+    ordered = sorted((i for i in ids if i in rows), key=lambda i: _first_key(rows[i].title_tokens, parsed))
     marked = in_script_of(parsed, lang)
     hits = [Hit(rows[i], snippet(rows[i].body, marked)) for i in ordered]
     total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)
@@ -274,6 +287,21 @@ def in_script_of(parsed: Query, lang: str) -> Query:
     return replace(parsed, phrases=phrases)
 
 
+def _first_key(title_tokens: str, parsed: Query) -> tuple[bool, bool]:
+    """Sort key within a page: the documents the query is an exact answer of, then title answers, then the rest
+    (the backend's order kept within each)."""
+    return not _answers(title_tokens, parsed), not _title_answers(title_tokens, parsed)
+
+
+def _answers(title_tokens: str, parsed: Query) -> bool:
+    """Whether what was typed is exactly one of the document's answers (e.g. a hotline's number, with or without
+    spaces or hyphens): whose number this is matters more than every page that mentions it."""
+    if ANSWER_MARK not in title_tokens:
+        return False
+    typed = " ".join(dict.fromkeys(token for clause in parsed.clauses if clause for token in clause[0]))
+    return typed in title_tokens.split(ANSWER_MARK)[1:]
+
+
 def _title_answers(title_tokens: str, parsed: Query) -> bool:
     """Whether a title alone carries every word as typed (e.g. a hotline named as the searcher named it).
 
@@ -281,7 +309,7 @@ def _title_answers(title_tokens: str, parsed: Query) -> bool:
     long articles) otherwise outrank the page that is exactly what was asked for once the corpus
     grows and the words become common.
     """
-    tokens = set(title_tokens.split())
+    tokens = set(title_tokens.split(ANSWER_MARK, 1)[0].split())
     # The first alternative of a clause is what was typed; synonyms are too broad to put a page first.
     return all(set(clause[0]) <= tokens for clause in parsed.clauses if clause)
 

@@ -27,7 +27,12 @@ MAX_BODY_CHARS = 20000
 
 @dataclass
 class Doc:
-    """One search result to be: ``title`` and ``body`` are plain reading text (no markup), escaped when shown."""
+    """One search result to be: ``title`` and ``body`` are plain reading text (no markup), escaped when shown.
+
+    ``answers`` are what the document is the answer to when typed exactly, beyond its title (a hotline's
+    number, as written and as dialled): each counts as title text, and a query that is exactly one of them
+    puts the document first (see ``engine._answers``). Not shown anywhere.
+    """
 
     kind: str
     key: str
@@ -38,6 +43,7 @@ class Doc:
     args: dict = field(default_factory=dict)
     url: str = ""
     day: date | None = None
+    answers: tuple[str, ...] = ()
 
 
 # A provider yields the documents of its kind; given ``keys``, only the documents of those keys.
@@ -177,7 +183,17 @@ def help_lines(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]
             numbers = h.number if h.number == h.dial else f"{h.number} {h.dial}"
             body = _join(numbers, h.purpose(lang), h.hours(lang))
             yield Doc("help", f"hotline-{h.key}", lang, h.name(lang), body, "help.help_page",
-                      {"_anchor": f"hotline-{h.key}"})  # fmt: skip
+                      {"_anchor": f"hotline-{h.key}"}, answers=_numbers_typed(h.number, h.dial))  # fmt: skip
+
+
+def _numbers_typed(number: str, dial: str) -> tuple[str, ...]:
+    """A hotline's number as someone given it may type it to learn whose it is: as written, as dialled, and
+    dialled with Hong Kong's country code (as the site's tel: links dial it). Its line then comes first.
+
+    Not "+852 " with a space: that would make "852" a title word of every line, and any number typed after
+    it would find the hotlines first.
+    """
+    return (number, dial, f"+852{dial}")
 
 
 @provider("site", "sitepages")

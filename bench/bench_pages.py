@@ -176,19 +176,52 @@ def cpu_sets() -> tuple[str, str]:
     return "0", (f"1-{count - 1}" if count > 1 else "0")
 
 
+def wrk_command(args: argparse.Namespace) -> list[str]:
+    # A browser's user agent, so the portal counts these page views (insights, issue 20) as a visitor's.
+    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "-H", f"User-Agent: {BROWSER_AGENT}"]
+    return pinned(base, args, cpu_sets()[0])
+
+
 def wrk(url: str, group: int, args: argparse.Namespace) -> WrkResult:
     """Warm up briefly, then one measured run of ``wrk --latency``, noting the server's CPU time.
 
     Requests per second depend on whatever else the shared machine is doing; the server's
     CPU time per request much less so, and it is what a dedicated core would turn into throughput.
     """
-    # A browser's user agent, so the portal counts these page views (insights, issue 20) as a visitor's.
-    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "-H", f"User-Agent: {BROWSER_AGENT}"]
-    base = pinned(base, args, cpu_sets()[0])
+    base = wrk_command(args)
     subprocess.run([*base, f"-d{args.warmup}s", url], check=True, capture_output=True)
     cpu_before = server_cpu_seconds(group)
     out = subprocess.run([*base, f"-d{args.duration}s", url], check=True, capture_output=True, text=True).stdout
-    cpu = server_cpu_seconds(group) - cpu_before
+    return wrk_result(out, server_cpu_seconds(group) - cpu_before)
+
+
+def wrk_together(targets: list[tuple[str, int]], args: argparse.Namespace) -> list[WrkResult]:
+    """One wrk per target, all at the same time, after a warm-up together.
+
+    With ``--pin`` the servers share one core, so each gets the same share of it at the same moments: a
+    slow spell of the machine (another VM, the CPU's clock) slows every one alike, and their req/s ratio is
+    the ratio of their costs per request. Measured one after the other, identical servers differ by 5-25 %
+    between 3-second windows on this machine (see bench/README.md), far more than what is being measured.
+    """
+    base = wrk_command(args)
+
+    def run_all(seconds: int) -> list[str]:
+        runs = [
+            subprocess.Popen([*base, f"-d{seconds}s", url], stdout=subprocess.PIPE, text=True) for url, _ in targets
+        ]
+        return [run.communicate()[0] for run in runs]
+
+    run_all(args.warmup)
+    before = [server_cpu_seconds(group) for _, group in targets]
+    outs = run_all(args.duration)
+    return [
+        wrk_result(out, server_cpu_seconds(group) - cpu)
+        for out, (_, group), cpu in zip(outs, targets, before, strict=True)
+    ]
+
+
+def wrk_result(out: str, cpu: float) -> WrkResult:
+    """wrk's printout read, with the server's CPU seconds over the run."""
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     errors = []
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
@@ -346,6 +379,15 @@ def fill_cache(base: str) -> dict[str, str]:
     return seen
 
 
+def render_in_every_worker(base: str, times: int = 12) -> None:
+    """Have every worker render every page (an unknown query parameter skips the page cache), so servers
+    compared with each other are in the same state: a worker that rendered pages holds far more objects than
+    one that only ever answered from the cache, and was measured 4-6 % slower at the same hits."""
+    for path in PAGES.values():
+        for number in range(times):
+            fetch(f"{base}{path}?bench-warm={number}")
+
+
 def median(results: list[WrkResult]) -> WrkResult:
     return WrkResult(
         rps=statistics.median(r.rps for r in results),
@@ -377,16 +419,64 @@ def measure_rounds(targets: dict[str, tuple[str, int]], args: argparse.Namespace
     return runs
 
 
+def server_workers(group: int) -> list[int]:
+    """The worker processes of a server (its process group, without the leader)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if int(fields[2]) == group and pid != group:
+            found.append(pid)
+    return found
+
+
+def set_counting(group: int, on: bool) -> None:
+    """Counting on or off in every worker of a ``bench_wsgi`` server (its SIGRTMIN+1 / +2 handlers)."""
+    for pid in server_workers(group):
+        os.kill(pid, signal.SIGRTMIN + (1 if on else 2))
+    time.sleep(0.3)
+
+
+Server = tuple[str, int]  # (base URL, process group)
+
+
+def measure_crossover(a: Server, b: Server, twin: Server, args: argparse.Namespace) -> Rounds:
+    """Per page and round, three servers under load at the same time (``wrk_together``): one counting, one
+    with counting switched off, and the twin (counting off by its setting). Servers ``a`` and ``b`` swap
+    roles every round (a crossover), so a difference between the two processes cancels out over a pair of
+    rounds; labels are by role: ``cached <page>`` counting, ``uncounted <page>`` off, ``twin <page>``."""
+    runs: Rounds = {f"{role} {page}": [] for page in PAGES for role in ("cached", "uncounted", "twin")}
+    for number in range(1, args.rounds + 1):
+        counting, off = (a, b) if number % 2 else (b, a)
+        set_counting(counting[1], True)
+        set_counting(off[1], False)
+        print(f"round {number} of {args.rounds}, load average {os.getloadavg()[0]:.2f}", flush=True)
+        for page, path in PAGES.items():
+            roles = [("cached", counting), ("uncounted", off), ("twin", twin)]
+            turn = number % len(roles)  # who is started first changes from round to round
+            roles = roles[turn:] + roles[:turn]
+            targets = [(base + path, group) for _, (base, group) in roles]
+            for (role, _), result in zip(roles, wrk_together(targets, args), strict=True):
+                runs[f"{role} {page}"].append(result)
+                print(f"  {role:<9} {page:<12} {result.rps:8.1f} req/s  CPU {result.cpu_us:6.0f} us/req", flush=True)
+    return runs
+
+
 def medians(runs: Rounds) -> dict[str, WrkResult]:
     return {label: median(results) for label, results in runs.items()}
 
 
-def paired(runs: Rounds, a: str, b: str) -> tuple[float, float]:
-    """Median over the rounds of a's req/s over b's in the same round, and of b's CPU per request over a's
-    (pairs measured minutes apart share none of each other's noise; pairs in one round share most of it)."""
-    rps = statistics.median(x.rps / y.rps for x, y in zip(runs[a], runs[b], strict=True))
-    cpu = statistics.median(y.cpu_us / x.cpu_us for x, y in zip(runs[a], runs[b], strict=True))
-    return rps, cpu
+def paired(runs: Rounds, a: str, b: str, mean: bool = False) -> tuple[float, float]:
+    """Over the rounds, a's req/s over b's in the same round, and b's CPU per request over a's: the median,
+    or with ``mean`` the geometric mean (a crossover's rounds are biased in turn one way and the other, and
+    only the mean cancels that exactly). Pairs measured minutes apart share none of each other's noise;
+    pairs in one round share most of it."""
+    pairs = list(zip(runs[a], runs[b], strict=True))
+    average = statistics.geometric_mean if mean else statistics.median
+    return average(x.rps / y.rps for x, y in pairs), average(y.cpu_us / x.cpu_us for x, y in pairs)
 
 
 def _lat(r: WrkResult) -> str:
@@ -417,7 +507,7 @@ def table(results: dict[str, WrkResult], sizes: dict[str, int], cache_state: dic
     return "\n".join(rows)
 
 
-def counting_table(runs: Rounds) -> str:
+def counting_table(runs: Rounds, mean: bool = False) -> str:
     """Cached pages with insights counting every view (a browser's user agent) and with counting off.
 
     The off instance's twin (counting off too) gives the noise floor: two identical servers differ by as
@@ -425,20 +515,21 @@ def counting_table(runs: Rounds) -> str:
     """
     results = medians(runs)
     twin = any(label.startswith("twin ") for label in runs)
+    per_round = "geometric mean of rounds" if mean else "median of rounds"
     rows = [
-        "| page | cached req/s, counting | cached req/s, counting off | counting / off, per round (CPU) "
-        "| CPU µs/req counting / off |" + (" twin off / off, per round (CPU) |" if twin else ""),
+        f"| page | cached req/s, counting | cached req/s, counting off | counting / off, {per_round} (CPU) "
+        "| CPU µs/req counting / off |" + (f" twin / off, {per_round} (CPU) |" if twin else ""),
         "|---|---|---|---|---|" + ("---|" if twin else ""),
     ]
     for name, path in PAGES.items():
         on, off = results[f"cached {name}"], results[f"uncounted {name}"]
-        rps, cpu = paired(runs, f"cached {name}", f"uncounted {name}")
+        rps, cpu = paired(runs, f"cached {name}", f"uncounted {name}", mean)
         row = (
             f"| {name} `{path}` | {on.rps:,.0f} | {off.rps:,.0f} | {rps:.3f} ({cpu:.3f}) "
             f"| {on.cpu_us:.0f} / {off.cpu_us:.0f} |"
         )
         if twin:
-            twin_rps, twin_cpu = paired(runs, f"twin {name}", f"uncounted {name}")
+            twin_rps, twin_cpu = paired(runs, f"twin {name}", f"uncounted {name}", mean)
             row += f" {twin_rps:.3f} ({twin_cpu:.3f}) |"
         rows.append(row)
     return "\n".join(rows)
@@ -485,6 +576,18 @@ def run(args: argparse.Namespace, work: Path, cleanup: Cleanup) -> None:
         # A second server with counting off: the two off servers' ratio is the noise floor.
         twin_server, twin_base = gunicorn({**env, "PORTAL_INSIGHTS": "0"}, args, work, cleanup, "twin")
         fill_cache(twin_base)
+        for base in (cached_base, uncounted_base, twin_base):
+            render_in_every_worker(base)
+        if args.together:
+            # Crossover: a second counting server, the two switched on and off in turn; the off-by-setting
+            # server stands beside them as the twin.
+            other_server, other_base = gunicorn(env, args, work, cleanup, "counting-b")
+            fill_cache(other_base)
+            render_in_every_worker(other_base)
+            a, b = (cached_base, cached_server.pid), (other_base, other_server.pid)
+            runs = measure_crossover(a, b, (uncounted_base, uncounted_server.pid), args)
+            print(f"\nload average at the end {os.getloadavg()[0]:.2f}\n\n" + counting_table(runs, mean=True))
+            return
         kept = {label: target for label, target in targets.items() if label.startswith(("cached", "uncounted"))}
         targets = {}
         for name, path in PAGES.items():
@@ -525,6 +628,12 @@ def main() -> None:
         "--counting-only",
         action="store_true",
         help="only cached pages with insights counting on and off (issue 20), for more rounds",
+    )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="with --counting-only: two counting servers switched on and off in turn (a crossover) and the twin,"
+        " loaded at the same time (use with --pin)",
     )
     parser.add_argument(
         "--pin",

@@ -21,11 +21,13 @@ Environment (set by bench_pages.py, on top of the usual ``PORTAL_*`` variables):
 from __future__ import annotations
 
 import os
+import signal
 
 from flask import Response, g
 
 from portal import create_app
 from portal.cache import PageCacheMiddleware
+from portal.signals import page_served
 
 instance = os.environ.get("PORTAL_BENCH_INSTANCE")
 app = create_app({"INSTANCE_PATH": instance, "DATABASE_UPGRADE_ON_START": True} if instance else None)
@@ -52,3 +54,24 @@ if os.environ.get("PORTAL_BENCH_PAGE_CACHE") == "off":
 
     # First of the before_request hooks (any place would do: it only stops the page being stored).
     app.before_request_funcs.setdefault(None, []).insert(0, bypass_page_cache)
+
+
+# Counting on and off in a running server (bench_pages.py --counting-only --crossover): SIGRTMIN+1 connects
+# the page-view receivers again, SIGRTMIN+2 disconnects them. Two servers swap roles from round to round, so
+# what makes one process faster than another (measured at 4-11 % between identical servers) cancels out.
+# gunicorn's workers install their own handlers before they import this module, and leave these two alone.
+_COUNTING_RECEIVERS = list(page_served.receivers_for(app))
+
+
+def _counting_on(_signum: int, _frame: object) -> None:
+    for receiver in _COUNTING_RECEIVERS:
+        page_served.connect(receiver, sender=app, weak=False)
+
+
+def _counting_off(_signum: int, _frame: object) -> None:
+    for receiver in _COUNTING_RECEIVERS:
+        page_served.disconnect(receiver, sender=app)
+
+
+signal.signal(signal.SIGRTMIN + 1, _counting_on)
+signal.signal(signal.SIGRTMIN + 2, _counting_off)

@@ -43,18 +43,20 @@ def counter_of(app: Flask) -> Counter | None:
 
 def _listen(app: Flask, counter: Counter) -> None:
     is_robot = Robots(app.config["INSIGHTS_BOTS"])
+    add = counter.add
 
     def robot(environ: dict) -> bool:
         return is_robot(environ.get("HTTP_USER_AGENT"))  # read here, kept nowhere
 
     def served(_app: Any, path: str, query: str, mimetype: str, environ: dict, **_: Any) -> None:
-        if mimetype == "text/html":  # the common case first, in the fewest steps (page-cache hits run this)
-            if not robot(environ):
-                counter.add(PAGE, path)
+        # Every page-cache hit runs this: the common case (an HTML page) first, in the fewest calls.
+        if mimetype == "text/html":
+            if not is_robot(environ.get("HTTP_USER_AGENT")):  # read here, kept nowhere
+                add(PAGE, path)
             return
         found = served_key(path, query, mimetype)
         if found is not None and not robot(environ):
-            counter.add(*found)
+            add(*found)
 
     def searched(_app: Any, query: str, result_count: int, environ: dict, **_: Any) -> None:
         term = normalise_search(query)

@@ -44,6 +44,7 @@ from bench_pages import (
     sync,
     wait_until_up,
     wrk,
+    wrk_together,
 )
 
 ARTICLE = "/en/articles/what-is-an-ifsc"
@@ -148,6 +149,21 @@ def rounds_of(targets: dict[str, tuple[str, int]], args: argparse.Namespace) -> 
     return runs
 
 
+def together_rounds(targets: dict[str, tuple[str, int]], args: argparse.Namespace) -> dict[str, list[WrkResult]]:
+    """Every target under load at the same time, once per round, the start order turning each round
+    (``bench_pages.wrk_together``: with --pin, a slow spell of the machine slows them all alike)."""
+    runs: dict[str, list[WrkResult]] = {label: [] for label in targets}
+    labels = list(targets)
+    for number in range(1, args.rounds + 1):
+        print(f"round {number} of {args.rounds}, load average {os.getloadavg()[0]:.2f}", flush=True)
+        turn = number % len(labels)
+        order = labels[turn:] + labels[:turn]
+        for label, result in zip(order, wrk_together([targets[x] for x in order], args), strict=True):
+            runs[label].append(result)
+            print(f"  {label:<28} {result.rps:9.1f} req/s  CPU {result.cpu_us:5.1f} us/req", flush=True)
+    return runs
+
+
 def counting_only(args: argparse.Namespace, env: dict[str, str], work: Path, cleanup: Cleanup) -> None:
     """Issue 20 on the proxy's path: the cached article through the shipped nginx config with its insights log,
     with the log but a constant robot flag (what the user-agent regex costs), without the log, and a twin
@@ -169,7 +185,7 @@ def counting_only(args: argparse.Namespace, env: dict[str, str], work: Path, cle
         warm(base + ARTICLE, "X-Cache-Status", "HIT")
         targets[f"nginx cached, {label}"] = (base + ARTICLE, ngx.pid)
     print(f"article {ARTICLE}: {len(article):,} bytes; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
-    runs = rounds_of(targets, args)
+    runs = together_rounds(targets, args) if args.together else rounds_of(targets, args)
     for a, b in (("log", "no log"), ("log, no robot check", "no log"), ("no log twin", "no log")):
         rps, cpu = paired(runs, f"nginx cached, {a}", f"nginx cached, {b}")
         print(f"nginx cached article, {a} / {b}: {rps:.3f} in req/s, {cpu:.3f} in CPU per request (median of pairs)")
@@ -255,6 +271,9 @@ def main() -> None:
         help="issue 20: nginx's cached article with its insights log, without it, and a twin without it",
     )
     parser.add_argument("--pin", action="store_true", help="wrk on the first CPU, the servers on the others")
+    parser.add_argument(
+        "--together", action="store_true", help="with --counting-only: the nginx variants loaded at the same time"
+    )
     args = parser.parse_args()
     cleanup = Cleanup()
     for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -7,6 +7,7 @@ Runs on SQLite + file cache and on PostgreSQL + Redis (the counts then wait in R
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,15 @@ from portal.db import session_scope
 from portal.insights.counter import day_of, number_of, today_number, upsert
 from portal.insights.logs import ingest, parse_line
 from portal.insights.model import CALENDAR, DAY, PAGE, SEARCH, SEARCH_NONE, SELFCHECK, WEEK, InsightCount
-from portal.insights.rules import REDACTED, Robots, looks_personal, normalise_search, shown_search
+from portal.insights.rules import (
+    DEFAULT_BOTS,
+    REDACTED,
+    Robots,
+    bots_pattern,
+    looks_personal,
+    normalise_search,
+    shown_search,
+)
 from portal.insights.store import flush_all, rollup
 
 from .conftest import FIXTURES
@@ -275,6 +284,35 @@ def test_the_nginx_recipe_writes_the_insights_log_without_address_or_user_agent(
                      "$http_cookie", "$http_referer"):  # fmt: skip
         assert personal not in log_format
     assert "map $http_user_agent $portal_insights_bot" in out
+
+
+AGENTS = {
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36": False,
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/18.1 Mobile/15E148 Safari/604.1": False,
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0": False,
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)": True,
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0 Safari/537.36": True,
+    "curl/8.5.0": True, "Wget/1.21": True, "python-requests/2.32": True, "Python-urllib/3.11": True,
+    "Go-http-client/1.1": True, "Java/17.0.2": True, "libwww-perl/6.72": True, "Scrapy/2.11": True,
+    "facebookexternalhit/1.1": True, "Chrome-Lighthouse": True, "UptimeRobot/2.0": True, "check_http/v2.3": True,
+    "Mozilla/5.0 (compatible; AhrefsBot/7.0)": True, "ia_archiver": True, "Baiduspider": True, "Slurp": True,
+    "aiohttp/3.9": True, "python-httpx/0.27": True, "PhantomJS/2.1": True, "Site24x7 monitor": True,
+}  # fmt: skip
+
+
+def test_nginx_tells_a_robot_by_the_same_words_as_the_app():
+    """The map's pattern in deploy/nginx/portal.conf is rules.bots_pattern() of DEFAULT_BOTS, and it says what
+    the app's own check says (nginx's ~* is case-blind, as the app's check on the lower-cased agent is)."""
+    conf = (ROOT / "deploy" / "nginx" / "portal.conf").read_text()
+    written = re.search(r'^\s*"~\*(.+)" 1;$', conf, re.M).group(1)
+    assert written == bots_pattern(), f"portal.conf's robot pattern should read:\n{bots_pattern()}"
+    nginx_like = re.compile(written, re.IGNORECASE)
+    for agent, is_robot in AGENTS.items():
+        assert Robots()(agent) is is_robot, agent
+        assert (nginx_like.search(agent) is not None) is is_robot, agent
+    for word in DEFAULT_BOTS:  # every word, anywhere in an agent, in any case
+        assert nginx_like.search(f"Mozilla/5.0 ({word.upper()} x)"), word
 
 
 # --- nothing about a visitor --------------------------------------------------------------------------

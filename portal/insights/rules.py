@@ -52,6 +52,16 @@ class Robots:
         return False
 
 
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")  # escaped in a pattern; "-", "/" and "_" are plain outside a [class]
+
+
+def bots_pattern(words: tuple[str, ...] = DEFAULT_BOTS) -> str:
+    """The robot words as one regular expression, for nginx's map in ``deploy/nginx/portal.conf`` (a test holds
+    the two together). A version factored by common prefix (``c(?:heck_http|rawl|url)``) measured no faster in
+    nginx than this flat list (bench/README.md): PCRE2's JIT already skips positions no word can start at."""
+    return "(" + "|".join("".join("\\" + c if c in _SPECIAL else c for c in word) for word in words) + ")"
+
+
 def _slug(value: str) -> str:
     return value if _SLUG.fullmatch(value) else ""
 

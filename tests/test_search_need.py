@@ -277,11 +277,11 @@ def test_the_site_pages_are_searchable_in_both_languages(need_client):
     assert 'href="/en/browsing-safely"' in html
 
 
-def test_a_number_that_is_no_hotlines_is_claimed_by_no_hotline_and_never_fails(need_client):
-    # A centre's verified number (content/centres/centres.csv, swd-aberdeen): no hotline's, on no indexed page.
+def test_a_centres_number_finds_that_centre_first_and_no_hotline(need_client):
+    # A centre's verified number (content/centres/centres.csv, swd-aberdeen): no hotline's.
     for lang in ("en", "zh-hk", "zh-cn"):
-        for query in ("2875 8685", "28758685", "2875-8685", "+852 2875 8685"):
+        for query in ("2875 8685", "28758685", "2875-8685", "+852 2875 8685", "+85228758685"):
             response = need_client.get(f"/{lang}/search", query_string={"q": query})
             assert response.status_code == 200, (lang, query)
             first = FIRST_RESULT.search(response.get_data(as_text=True))
-            assert first is None or "#hotline-" not in first.group(1), (lang, query)
+            assert first is not None and first.group(1).endswith(f"/{lang}/centres/swd-aberdeen"), (lang, query)

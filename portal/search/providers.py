@@ -186,9 +186,14 @@ def help_lines(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]
                       {"_anchor": f"hotline-{h.key}"}, answers=_numbers_typed(h.number, h.dial))  # fmt: skip
 
 
+def _dialled(number: str) -> str:
+    """A number as dialled: its digits (``2875 8685`` → ``28758685``)."""
+    return "".join(ch for ch in number if ch.isdigit())
+
+
 def _numbers_typed(number: str, dial: str) -> tuple[str, ...]:
-    """A hotline's number as someone given it may type it to learn whose it is: as written, as dialled, and
-    dialled with Hong Kong's country code (as the site's tel: links dial it). Its line then comes first.
+    """A number as someone given it may type it to learn whose it is: as written, as dialled, and dialled with
+    Hong Kong's country code (as the site's tel: links dial it). Its hotline or centre then comes first.
 
     Not "+852 " with a space: that would make "852" a title word of every line, and any number typed after
     it would find the hotlines first.
@@ -228,10 +233,12 @@ def centres(session: Session, _keys: set[str] | None = None) -> Iterator[Doc]:
     districts = {d.key: d for d in session.scalars(select(District))}
     for c in session.scalars(select(Centre)):
         d = districts.get(c.district_key)
+        # Its verified numbers (only those are stored): someone given a centre's number learns whose it is.
+        answers = tuple(typed for phone in c.phones for typed in _numbers_typed(phone, _dialled(phone)))
         for lang in LANGS:
             district = (d.name_zh if lang == "zh-hk" else d.name_en) if d else ""
             body = _join(c.operator(lang), district, c.address(lang), c.boundary(lang))
-            yield Doc("centres", c.key, lang, c.name(lang), body, "centres.centre", {"key": c.key})
+            yield Doc("centres", c.key, lang, c.name(lang), body, "centres.centre", {"key": c.key}, answers=answers)
 
 
 @provider("events", "feeds", "partners")

@@ -43,22 +43,27 @@ def test_a_place_names_exactly_one_district_or_none(app, place, district):
         assert district_from_place(session, place) == district
 
 
-def test_an_rss_event_at_a_sha_tin_estate_is_listed_under_sha_tin(make_app, backend, feed_server):
-    app = make_app(backend, **FAST)
-    sync_content(app)  # the districts
+def districts_from_feed(app, feed_url: str, **feed_fields) -> dict[str, str]:
+    """Each event's district (by its feed item id) after one refresh of the feed at ``feed_url``."""
+    sync_content(app)  # the districts, their Simplified names made from the Traditional
     with session_scope(app) as session:
         session.add(Partner(id="places", name_en="Places", name_zh="地方"))
         session.flush()
-        session.add(PartnerFeed(partner_id="places", url=feed_server.url("/feeds/rss_places.xml")))
+        session.add(PartnerFeed(partner_id="places", url=feed_url, **feed_fields))
     refresh_feeds(app)
     with session_scope(app) as session:
         rows = session.scalars(select(Event).where(Event.partner_id == "places")).all()
-        assert {row.uid.rsplit(":", 1)[1]: row.district for row in rows} == {
-            "places-lek-yuen": "sha-tin",
-            "places-tsuen-wan": "tsuen-wan",
-            "places-north-point": "",
-            "places-ride": "",
-        }
+        return {row.uid.rsplit(":", 1)[1]: row.district for row in rows}
+
+
+def test_an_rss_event_at_a_sha_tin_estate_is_listed_under_sha_tin(make_app, backend, feed_server):
+    app = make_app(backend, **FAST)
+    assert districts_from_feed(app, feed_server.url("/feeds/rss_places.xml")) == {
+        "places-lek-yuen": "sha-tin",
+        "places-tsuen-wan": "tsuen-wan",
+        "places-north-point": "",
+        "places-ride": "",
+    }
     client = app.test_client()
     sha_tin = client.get("/zh-hk/events?district=sha-tin").get_data(as_text=True)
     assert "屋邨親子下午" in sha_tin and "由沙田到大埔單車遊" not in sha_tin
@@ -67,32 +72,16 @@ def test_an_rss_event_at_a_sha_tin_estate_is_listed_under_sha_tin(make_app, back
 
 def test_a_feed_written_in_simplified_gets_its_districts_from_the_simplified_names(make_app, backend, feed_server):
     app = make_app(backend, **FAST)
-    sync_content(app)  # the districts, their Simplified names made from the Traditional
-    with session_scope(app) as session:
-        session.add(Partner(id="places", name_en="Places", name_zh="地方"))
-        session.flush()
-        session.add(PartnerFeed(partner_id="places", url=feed_server.url("/feeds/rss_places_simplified.xml")))
-    refresh_feeds(app)
-    with session_scope(app) as session:
-        rows = session.scalars(select(Event).where(Event.partner_id == "places")).all()
-        assert {row.uid.rsplit(":", 1)[1]: row.district for row in rows} == {
-            "zhs-kwun-tong-hall": "kwun-tong",
-            "zhs-kwun-tong-centre": "kwun-tong",
-            "zhs-north": "north",
-            "zhs-north-point": "",
-            "zhs-ride": "",
-        }
+    assert districts_from_feed(app, feed_server.url("/feeds/rss_places_simplified.xml")) == {
+        "zhs-kwun-tong-hall": "kwun-tong",
+        "zhs-kwun-tong-centre": "kwun-tong",
+        "zhs-north": "north",
+        "zhs-north-point": "",
+        "zhs-ride": "",
+    }
 
 
 def test_a_feed_district_given_by_the_partner_wins_over_the_place(make_app, feed_server):
     app = make_app(**FAST)
-    sync_content(app)
-    with session_scope(app) as session:
-        session.add(Partner(id="places", name_en="Places", name_zh="地方"))
-        session.flush()
-        url = feed_server.url("/feeds/rss_places.xml")
-        session.add(PartnerFeed(partner_id="places", url=url, default_district="wan-chai"))
-    refresh_feeds(app)
-    with session_scope(app) as session:
-        districts = set(session.scalars(select(Event.district).where(Event.partner_id == "places")))
-    assert districts == {"wan-chai"}
+    districts = districts_from_feed(app, feed_server.url("/feeds/rss_places.xml"), default_district="wan-chai")
+    assert set(districts.values()) == {"wan-chai"}

@@ -267,7 +267,8 @@ def _find(session: Session, parsed: Query, lang: str, kinds: list[str], page: in
         any_term = True
         ids, counts = backend.find(session, parsed.clauses, True, lang, PAGE_SIZE, offset, kinds, now)
     rows = {row.id: row for row in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
-    ordered = sorted((i for i in ids if i in rows), key=lambda i: _first_key(rows[i].title_tokens, parsed))
+    typed = _typed(parsed)
+    ordered = sorted((i for i in ids if i in rows), key=lambda i: _first_key(rows[i].title_tokens, parsed, typed))
     marked = in_script_of(parsed, lang)
     hits = [Hit(rows[i], snippet(rows[i].body, marked)) for i in ordered]
     total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)
@@ -287,19 +288,16 @@ def in_script_of(parsed: Query, lang: str) -> Query:
     return replace(parsed, phrases=phrases)
 
 
-def _first_key(title_tokens: str, parsed: Query) -> tuple[bool, bool]:
+def _first_key(title_tokens: str, parsed: Query, typed: str) -> tuple[bool, bool]:
     """Sort key within a page: the documents the query is an exact answer of, then title answers, then the rest
-    (the backend's order kept within each)."""
-    return not _answers(title_tokens, parsed), not _title_answers(title_tokens, parsed)
+    (the backend's order kept within each). ``typed``: the query's own tokens (``_typed``)."""
+    return typed not in title_tokens.split(ANSWER_MARK)[1:], not _title_answers(title_tokens, parsed)
 
 
-def _answers(title_tokens: str, parsed: Query) -> bool:
-    """Whether what was typed is exactly one of the document's answers (e.g. a hotline's number, with or without
+def _typed(parsed: Query) -> str:
+    """What was typed, as the tokens an exact answer is stored with (e.g. a hotline's number, with or without
     spaces or hyphens): whose number this is matters more than every page that mentions it."""
-    if ANSWER_MARK not in title_tokens:
-        return False
-    typed = " ".join(dict.fromkeys(token for clause in parsed.clauses if clause for token in clause[0]))
-    return typed in title_tokens.split(ANSWER_MARK)[1:]
+    return " ".join(dict.fromkeys(token for clause in parsed.clauses if clause for token in clause[0]))
 
 
 def _title_answers(title_tokens: str, parsed: Query) -> bool:

@@ -31,7 +31,7 @@ class Doc:
 
     ``answers`` are what the document is the answer to when typed exactly, beyond its title (a hotline's
     number, as written and as dialled): each counts as title text, and a query that is exactly one of them
-    puts the document first (see ``engine._answers``). Not shown anywhere.
+    puts the document first (see ``engine._first_key``). Not shown anywhere.
     """
 
     kind: str

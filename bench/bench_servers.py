@@ -120,7 +120,7 @@ def nginx_shipped(upstream: str, article: bytes, work: Path, cleanup: Cleanup, n
     conf = prefix / "nginx.conf"
     conf.write_text("daemon off;\n" + conf.read_text())
     command = ["nginx", "-p", str(prefix), "-c", str(conf)]
-    process = start(pinned(command, args, cpu_sets()[1]) if args else command, cleanup, prefix / "stdout.log")
+    process = start(pinned(command, args, cpu_sets()[1]), cleanup, prefix / "stdout.log")
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + "/static/article.html", process, prefix / "error.log")
     return process, base
